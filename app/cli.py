@@ -1,0 +1,290 @@
+"""The `confidente` command: the same services as the window, from a terminal.
+
+No argument opens the window. Expected failures print one line to stderr and
+exit 1; `--json` prints exactly one JSON document on stdout.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import sys
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any, TextIO
+
+from app import __version__
+from app.core import privacy
+from app.core.errors import ConfidenteError
+
+if TYPE_CHECKING:
+    from app.core.chat import ChatReply
+    from app.core.services import Services
+    from app.core.worker import Job
+
+EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="confidente",
+        description="A private assistant: chat with a local model, offline. "
+        "Without a command, opens the window.",
+    )
+    parser.add_argument("--version", action="version", version=f"confidente {__version__}")
+    parser.add_argument("--model", metavar="PATH", help="use this GGUF model file for this run")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    chat = commands.add_parser("chat", help="chat in the terminal, or answer one MESSAGE")
+    chat.add_argument("message", nargs="?", help="answer this message and exit")
+    chat.add_argument("--model", metavar="PATH", default=argparse.SUPPRESS, help="GGUF model file")
+    chat.add_argument(
+        "--conversation", type=int, metavar="ID", help="continue a stored conversation"
+    )
+    chat.add_argument("--max-tokens", type=int, metavar="N", help="longest answer, in tokens")
+    chat.add_argument("--json", action="store_true", help="print one JSON document (needs MESSAGE)")
+
+    conversations = commands.add_parser("conversations", help="list stored conversations")
+    conversations.add_argument("--json", action="store_true", help="print JSON")
+
+    doctor = commands.add_parser("doctor", help="check the installation and privacy")
+    doctor.add_argument("--json", action="store_true", help="print JSON")
+
+    models = commands.add_parser("models", help="manage models")
+    model_commands = models.add_subparsers(dest="models_command", metavar="ACTION", required=True)
+    starter = model_commands.add_parser("starter", help="assemble and verify the starter model")
+    starter.add_argument("--json", action="store_true", help="print JSON")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    privacy.install_network_guard()
+    args = build_parser().parse_args(argv)
+    if args.command is None:
+        from app.gui.main_window import run_gui
+
+        return run_gui(sys.argv[:1], args.model)
+    handlers: dict[str, Callable[[argparse.Namespace], int]] = {
+        "chat": _chat,
+        "conversations": _conversations,
+        "doctor": _doctor,
+        "models": _models,
+    }
+    try:
+        return handlers[args.command](args)
+    except ConfidenteError as exc:
+        print(f"confidente: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        print(file=sys.stderr)
+        return EXIT_INTERRUPTED
+
+
+def _services(args: argparse.Namespace, **overrides: Any) -> Services:
+    from app.core.services import Services
+
+    if getattr(args, "model", None):
+        overrides["model_path"] = args.model
+    services = Services(**overrides)
+    for warning in services.warnings:
+        print(f"confidente: {warning}", file=sys.stderr)
+    return services
+
+
+def _chat(args: argparse.Namespace) -> int:
+    if args.json and not args.message:
+        raise ConfidenteError('--json needs a MESSAGE: `confidente chat --json "..."`.')
+    overrides = {"max_tokens": args.max_tokens} if args.max_tokens else {}
+    services = _services(args, **overrides)
+    try:
+        _load_model(services, quiet=args.json)
+        if args.message:
+            return _answer_once(services, args.conversation, args.message, as_json=args.json)
+        return _interactive(services, args.conversation)
+    finally:
+        services.close()
+
+
+class _ProgressLine:
+    """A one-line percentage on stderr, rewritten only when the figure changes."""
+
+    def __init__(self, quiet: bool) -> None:
+        self._quiet = quiet
+        self._shown: tuple[str, int] | None = None
+
+    def __call__(self, label: str, done: int, total: int) -> None:
+        percent = 100 * done // max(total, 1)
+        if self._quiet or self._shown == (label, percent):
+            return
+        self._shown = (label, percent)
+        end = "\n" if done >= total else ""
+        print(f"\r{label}: {percent}%", end=end, file=sys.stderr, flush=True)
+
+
+def _load_model(services: Services, *, quiet: bool) -> None:
+    from app.core.worker import Failed, Finished, Progress
+
+    job = services.models.load(services.settings)
+    show = _ProgressLine(quiet)
+    try:
+        for event in job.events():
+            if isinstance(event, Progress):
+                show(event.label, event.done, event.total)
+            elif isinstance(event, Failed):
+                raise event.error
+            elif isinstance(event, Finished) and not quiet:
+                info = event.result
+                print(f"Model: {info.name} on {info.device}", file=sys.stderr)
+    except KeyboardInterrupt:
+        job.cancel()
+        raise
+
+
+def _stream_reply(job: Job[ChatReply], out: TextIO | None) -> tuple[ChatReply, list[str]]:
+    """Print the answer as it comes; Ctrl-C stops the answer and keeps what was said."""
+    from app.core.worker import Failed, Finished, Notice, TextDelta
+
+    notices: list[str] = []
+    events = job.events()
+    while True:
+        try:
+            for event in events:
+                if isinstance(event, TextDelta) and out is not None:
+                    out.write(event.text)
+                    out.flush()
+                elif isinstance(event, Notice):
+                    notices.append(event.message)
+                    print(f"\n[{event.message}]", file=sys.stderr)
+                elif isinstance(event, Finished):
+                    return event.result, notices
+                elif isinstance(event, Failed):
+                    raise event.error
+        except KeyboardInterrupt:
+            job.cancel()  # the engine stops within one token; keep reading to the end
+            events = job.events()
+
+
+def _answer_once(
+    services: Services, conversation: int | None, message: str, *, as_json: bool
+) -> int:
+    job = services.chat.send(conversation, message)
+    reply, notices = _stream_reply(job, None if as_json else sys.stdout)
+    stopped = reply.stats.finish_reason == "cancelled"
+    if as_json:
+        print(json.dumps(_reply_json(reply, notices), ensure_ascii=False))
+    else:
+        print(" [stopped]" if stopped else "")
+    return EXIT_INTERRUPTED if stopped else EXIT_OK
+
+
+def _reply_json(reply: ChatReply, notices: list[str]) -> dict[str, Any]:
+    stats = reply.stats
+    return {
+        "answer": reply.message.content,
+        "model": reply.model,
+        "conversation_id": reply.conversation_id,
+        "finish_reason": stats.finish_reason,
+        "notices": notices,
+        "timings": {
+            "prompt_tokens": stats.prompt_tokens,
+            "prompt_tokens_evaluated": stats.prompt_tokens_evaluated,
+            "generated_tokens": stats.generated_tokens,
+            "time_to_first_token_s": round(stats.time_to_first_token, 4),
+            "tokens_per_second": round(stats.tokens_per_second, 2),
+        },
+    }
+
+
+def _interactive(services: Services, conversation: int | None) -> int:
+    with contextlib.suppress(ImportError):
+        import readline  # noqa: F401  (line editing and history for input())
+    print("Type a message and press Enter. Ctrl-C stops an answer; Ctrl-D or /exit quits.")
+    while True:
+        try:
+            line = input("\nyou> ")
+        except EOFError:
+            print()
+            return EXIT_OK
+        except KeyboardInterrupt:
+            print()
+            continue
+        if line.strip() in ("/exit", "/quit"):
+            return EXIT_OK
+        if not line.strip():
+            continue
+        print("confidente> ", end="", flush=True)
+        try:
+            reply, _ = _stream_reply(services.chat.send(conversation, line), sys.stdout)
+        except ConfidenteError as exc:
+            print(f"\nconfidente: {exc}", file=sys.stderr)
+            continue
+        conversation = reply.conversation_id
+        print(" [stopped]" if reply.stats.finish_reason == "cancelled" else "")
+
+
+def _conversations(args: argparse.Namespace) -> int:
+    from app.core.paths import app_paths
+    from app.core.storage import ConversationStore
+
+    store = ConversationStore(app_paths().ensure().conversations_db)
+    try:
+        rows = store.list_conversations()
+    finally:
+        store.close()
+    if args.json:
+        print(json.dumps([{"id": c.id, "title": c.title, "updated": c.updated} for c in rows]))
+    else:
+        for c in rows:
+            print(f"{c.id:>5}  {c.title}")
+    return EXIT_OK
+
+
+def _doctor(args: argparse.Namespace) -> int:
+    from app.core.doctor import diagnose
+    from app.core.paths import app_paths
+    from app.core.settings import load_settings
+
+    paths = app_paths().ensure()
+    loaded = load_settings(paths.settings_file)
+    report = diagnose(paths, loaded.settings, list(loaded.warnings))
+    if args.json:
+        print(json.dumps(report, indent=2))
+    else:
+        _print_tree(report)
+    healthy = all(model["ok"] for model in report["models"] if model["active"])
+    return EXIT_OK if healthy else EXIT_ERROR
+
+
+def _print_tree(value: Any, indent: int = 0) -> None:
+    pad = "  " * indent
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if isinstance(item, dict | list) and item:
+                print(f"{pad}{key}:")
+                _print_tree(item, indent + 1)
+            else:
+                print(f"{pad}{key}: {item if item != [] else 'none'}")
+    elif isinstance(value, list):
+        for item in value:
+            if isinstance(item, dict):
+                _print_tree(item, indent)
+                print()
+            else:
+                print(f"{pad}- {item}")
+
+
+def _models(args: argparse.Namespace) -> int:
+    from app.core.paths import app_paths
+    from app.core.starter import ensure_starter_model, starter_status
+
+    paths = app_paths().ensure()
+    show = _ProgressLine(args.json)
+    path = ensure_starter_model(
+        paths.models, lambda done, total: show("Assembling the starter model", done, total)
+    )
+    status = starter_status(paths.models)
+    if args.json:
+        print(json.dumps({"path": str(path), "verified": status.verified}))
+    else:
+        print(f"Starter model ready: {path}", file=sys.stderr)
+    return EXIT_OK

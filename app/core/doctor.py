@@ -1,0 +1,85 @@
+"""`confidente doctor`: what this installation has and whether it is private."""
+
+from __future__ import annotations
+
+import os
+import platform
+import sys
+from pathlib import Path
+from typing import Any
+
+from app import __version__
+from app.core import hardware, privacy
+from app.core.errors import ConfidenteError
+from app.core.gguf import read_gguf_info
+from app.core.paths import AppPaths
+from app.core.settings import Settings
+from app.core.starter import starter_status
+
+
+def diagnose(paths: AppPaths, settings: Settings, warnings: list[str]) -> dict[str, Any]:
+    import llama_cpp
+
+    gpu = bool(llama_cpp.llama_supports_gpu_offload())
+    system_info = llama_cpp.llama_print_system_info().decode("utf-8", "replace").strip()
+    return {
+        "confidente": __version__,
+        "python": {"version": platform.python_version(), "executable": sys.executable},
+        "platform": platform.platform(),
+        "llama_cpp": {
+            "version": getattr(llama_cpp, "__version__", "unknown"),
+            "gpu_offload_available": gpu,
+            "gpu_layers": hardware.resolve_gpu_layers(settings.gpu_layers, gpu_available=gpu),
+            "system_info": system_info,
+        },
+        "cpu": {
+            "physical_cores": hardware.physical_cores(),
+            "logical_cores": os.cpu_count(),
+            "threads": hardware.resolve_threads(settings.threads),
+        },
+        "memory": {
+            "total_gib": round(hardware.total_memory_bytes() / 2**30, 1),
+            "available_gib": round(hardware.available_memory_bytes() / 2**30, 1),
+        },
+        "paths": {
+            "data": str(paths.data),
+            "config": str(paths.config),
+            "models": str(paths.models),
+            "from_CONFIDENTE_HOME": bool(os.environ.get("CONFIDENTE_HOME")),
+        },
+        "models": _models(paths, settings),
+        "network": {
+            "connections_refused_by_guard": privacy.network_guard_installed(),
+            "telemetry_disabled": all(
+                os.environ.get(k) == v for k, v in privacy.OFFLINE_ENVIRONMENT.items()
+            ),
+            "listening_sockets": privacy.listening_sockets_of_this_process(),
+            "machine_has_default_route": privacy.machine_has_default_route(),
+        },
+        "settings_warnings": warnings,
+    }
+
+
+def _models(paths: AppPaths, settings: Settings) -> list[dict[str, Any]]:
+    starter = starter_status(paths.models, full_check=True)
+    found: list[dict[str, Any]] = [
+        {
+            "name": "starter",
+            "path": str(starter.path),
+            "active": settings.model_path is None,
+            "present": starter.present,
+            "checksum": starter.detail,
+            "ok": starter.verified,
+        }
+    ]
+    if settings.model_path:
+        entry: dict[str, Any] = {"name": "configured", "path": settings.model_path, "active": True}
+        try:
+            info = read_gguf_info(Path(settings.model_path).expanduser())
+            entry.update(
+                present=True, ok=True, checksum="GGUF header valid", architecture=info.architecture
+            )
+        except ConfidenteError as exc:
+            entry.update(present=False, ok=False, checksum=str(exc))
+        found.append(entry)
+    return found

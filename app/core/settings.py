@@ -1,0 +1,186 @@
+"""The one settings model: typed, versioned, validated, with defaults.
+
+Stored as JSON in the config folder. A file that cannot be read is kept aside
+(never overwritten) and the defaults are used, with a warning for the user;
+a single invalid value falls back to its default the same way.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any
+
+from app.core.errors import SettingsError
+
+SETTINGS_VERSION = 1
+
+DEFAULT_SYSTEM_PROMPT = (
+    "You are Confidente, a helpful assistant running privately on this computer. "
+    "Answer clearly and concisely, in the language of the question."
+)
+
+
+@dataclass(frozen=True)
+class Settings:
+    model_path: str | None = None  # None: the starter model
+    context_length: int = 4096
+    gpu_layers: int | None = None  # None: all layers when a GPU backend exists, else 0
+    threads: int | None = None  # None: physical cores
+    temperature: float = 0.7
+    top_p: float = 0.95
+    repeat_penalty: float = 1.1
+    max_tokens: int = 512
+    system_prompt: str = DEFAULT_SYSTEM_PROMPT
+    version: int = field(default=SETTINGS_VERSION)
+
+    def validated(self) -> Settings:
+        """Return self, or raise SettingsError naming the first invalid value."""
+        for name, check in _CHECKS.items():
+            problem = check(getattr(self, name))
+            if problem:
+                raise SettingsError(f"Invalid setting {name} = {getattr(self, name)!r}: {problem}.")
+        if self.max_tokens >= self.context_length:
+            raise SettingsError(
+                f"Invalid setting max_tokens = {self.max_tokens}: it must be smaller than "
+                f"context_length ({self.context_length})."
+            )
+        return self
+
+    def updated(self, **changes: Any) -> Settings:
+        unknown = set(changes) - {f.name for f in fields(self)}
+        if unknown:
+            raise SettingsError(f"Unknown setting: {', '.join(sorted(unknown))}.")
+        return replace(self, **changes).validated()
+
+
+def _int_in(low: int, high: int, *, optional: bool = False) -> Callable[[Any], str | None]:
+    def check(value: Any) -> str | None:
+        if value is None and optional:
+            return None
+        if isinstance(value, bool) or not isinstance(value, int):
+            return "expected a whole number" + (" or null" if optional else "")
+        if not low <= value <= high:
+            return f"expected {low} to {high}"
+        return None
+
+    return check
+
+
+def _float_in(low: float, high: float) -> Callable[[Any], str | None]:
+    def check(value: Any) -> str | None:
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            return "expected a number"
+        if not low <= float(value) <= high:
+            return f"expected {low} to {high}"
+        return None
+
+    return check
+
+
+def _optional_text(max_length: int) -> Callable[[Any], str | None]:
+    def check(value: Any) -> str | None:
+        if value is None:
+            return None
+        if not isinstance(value, str):
+            return "expected text"
+        if len(value) > max_length:
+            return f"longer than {max_length} characters"
+        return None
+
+    return check
+
+
+_CHECKS: dict[str, Callable[[Any], str | None]] = {
+    "model_path": _optional_text(4096),
+    "context_length": _int_in(256, 262_144),
+    "gpu_layers": _int_in(-1, 10_000, optional=True),
+    "threads": _int_in(1, 1024, optional=True),
+    "temperature": _float_in(0.0, 2.0),
+    "top_p": _float_in(0.0, 1.0),
+    "repeat_penalty": _float_in(1.0, 2.0),
+    "max_tokens": _int_in(1, 262_143),
+    "system_prompt": _optional_text(20_000),
+}
+
+# Migrations from version N to N + 1, applied in order to the raw JSON object.
+_MIGRATIONS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {}
+
+
+@dataclass(frozen=True)
+class LoadedSettings:
+    settings: Settings
+    warnings: tuple[str, ...] = ()
+
+
+def load_settings(path: Path) -> LoadedSettings:
+    if not path.exists():
+        return LoadedSettings(Settings())
+    try:
+        raw = json.loads(path.read_text(encoding="utf-8"))
+        if not isinstance(raw, dict):
+            raise ValueError("not a JSON object")
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        kept = _keep_aside(path)
+        return LoadedSettings(
+            Settings(),
+            (
+                f"The settings file could not be read ({exc}); defaults are in use. "
+                f"The old file was kept as {kept.name}.",
+            ),
+        )
+    return _from_raw(raw)
+
+
+def _from_raw(raw: dict[str, Any]) -> LoadedSettings:
+    warnings: list[str] = []
+    version = raw.get("version", 0)
+    if not isinstance(version, int) or version > SETTINGS_VERSION:
+        warnings.append(
+            f"Settings were written by a newer Confidente (version {version}); "
+            "unknown values are ignored."
+        )
+        version = SETTINGS_VERSION
+    while version < SETTINGS_VERSION:
+        migrate = _MIGRATIONS.get(version)
+        raw = migrate(raw) if migrate else raw
+        version += 1
+    values: dict[str, Any] = {}
+    for name, check in _CHECKS.items():
+        if name not in raw:
+            continue
+        problem = check(raw[name])
+        if problem:
+            warnings.append(f"Setting {name} = {raw[name]!r} was ignored: {problem}.")
+        else:
+            values[name] = raw[name]
+    settings = Settings(**values)
+    try:
+        settings.validated()
+    except SettingsError as exc:
+        warnings.append(f"{exc} The default max_tokens is used.")
+        settings = replace(
+            settings, max_tokens=min(Settings.max_tokens, settings.context_length // 2)
+        )
+    return LoadedSettings(settings, tuple(warnings))
+
+
+def save_settings(path: Path, settings: Settings) -> None:
+    settings.validated()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(json.dumps(asdict(settings), indent=2, ensure_ascii=False), encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def _keep_aside(path: Path) -> Path:
+    kept = path.with_name(f"{path.name}.unreadable-{time.strftime('%Y%m%d-%H%M%S')}")
+    try:
+        os.replace(path, kept)
+    except OSError:
+        return path
+    return kept
