@@ -27,6 +27,7 @@ from app.core.gguf import GGUFInfo, read_gguf_info
 from app.core.prompt import PromptFormat, prompt_format_for
 
 FinishReason = Literal["stop", "length", "cancelled"]
+CONTEXT_STEP = 256
 
 
 @dataclass(frozen=True)
@@ -133,6 +134,9 @@ class Engine:
         _route_llama_logs(llama_cpp)
         trained = self.gguf.context_length
         n_ctx = min(config.context_length, trained) if trained else config.context_length
+        # llama.cpp pads the context to a multiple of 256, but llama-cpp-python sizes
+        # its token buffer from the number we pass: ask for a size that needs no padding.
+        n_ctx = -(-n_ctx // CONTEXT_STEP) * CONTEXT_STEP
         try:
             self._llm: Any = llama_cpp.Llama(
                 model_path=str(config.model_path),

@@ -39,9 +39,9 @@ class PromptFormat(Protocol):
 class PlainFormat:
     """A transcript format for base models without a chat template."""
 
-    name = "plain transcript"
-    stop = ("\nUser:", "\nAssistant:", "\n\n\n")
-    template_adds_bos = False
+    name: str = "plain transcript"
+    stop: tuple[str, ...] = ("\nUser:", "\nAssistant:", "\n\n\n")
+    template_adds_bos: bool = False
     _example = (
         "User: What is the capital of France?\nAssistant: The capital of France is Paris.\n\n"
     )
@@ -75,8 +75,9 @@ class TemplateFormat:
         self._bos = bos_token
         self._eos = eos_token
         self.name = "model chat template"
-        self.template_adds_bos = bool(bos_token) and bos_token in template
-        self.render([ChatMessage("system", "s"), ChatMessage("user", "u")])  # fail early
+        # Render once now: a broken template fails here, not in the middle of a chat.
+        probe = self.render([ChatMessage("system", "s"), ChatMessage("user", "u")])
+        self.template_adds_bos = bool(bos_token) and probe.startswith(bos_token)
 
     def render(self, messages: Sequence[ChatMessage]) -> str:
         try:
@@ -99,7 +100,7 @@ def prompt_format_for(template: str | None, *, bos_token: str, eos_token: str) -
     if template:
         try:
             return TemplateFormat(template, bos_token=bos_token, eos_token=eos_token)
-        except (TemplateError, TypeError, ValueError, RecursionError):
+        except (TemplateError, TypeError, ValueError, OverflowError, RecursionError):
             pass  # A broken or hostile template: answer anyway with the plain format.
     return PlainFormat()
 

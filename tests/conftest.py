@@ -1,0 +1,49 @@
+"""Shared fixtures: a fresh CONFIDENTE_HOME per test, the real starter model once per run."""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from app.core.services import Services
+from app.core.starter import ensure_starter_model
+
+
+@pytest.fixture(autouse=True)
+def confidente_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    home = tmp_path / "confidente-home"
+    monkeypatch.setenv("CONFIDENTE_HOME", str(home))
+    return home
+
+
+@pytest.fixture(autouse=True)
+def _no_dangling_model_threads() -> Iterator[None]:
+    before = set(threading.enumerate())
+    yield
+    leaked = [
+        t
+        for t in threading.enumerate()
+        if t not in before and t.is_alive() and t.name == "confidente-model"
+    ]
+    assert not leaked, f"model worker threads outlived the test: {leaked}"
+
+
+@pytest.fixture(scope="session")
+def starter_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The real starter GGUF, assembled once for the whole run."""
+    return ensure_starter_model(tmp_path_factory.mktemp("models"))
+
+
+@pytest.fixture
+def services(starter_model: Path) -> Iterator[Services]:
+    """Services with the real starter model loaded, short answers, a roomy context."""
+    svc = Services(model_path=str(starter_model), max_tokens=32, context_length=2048)
+    svc.models.load(svc.settings).result()
+    yield svc
+    svc.close()
