@@ -274,22 +274,18 @@ class Engine:
     def close(self) -> None:
         self._llm.close()
 
-    def _piece(self, token: int) -> bytes:
+    def _piece(self, token: int, *, special: bool = False) -> bytes:
         size = 64
         while True:
             buffer = ctypes.create_string_buffer(size)
-            n = self._lib.llama_token_to_piece(self._vocab, token, buffer, size, 0, False)
+            n = self._lib.llama_token_to_piece(self._vocab, token, buffer, size, 0, special)
             if n >= 0:
                 return buffer.raw[:n]
             size = -n
 
     def _piece_text(self, token: int) -> str:
-        if token < 0:
-            return ""
-        size = 64
-        buffer = ctypes.create_string_buffer(size)
-        n = self._lib.llama_token_to_piece(self._vocab, token, buffer, size, 0, True)
-        return buffer.raw[: max(n, 0)].decode("utf-8", "replace")
+        """The text of a special token (BOS, EOS) for chat templates; "" if the model has none."""
+        return self._piece(token, special=True).decode("utf-8", "replace") if token >= 0 else ""
 
 
 def _first_stop(text: str, stop: tuple[str, ...]) -> int | None:
