@@ -1,0 +1,135 @@
+"""The chat pane: a scrolling column of message bubbles and notices.
+
+It follows the newest text while the reader is at the bottom, and stays put
+when they have scrolled up to read something earlier.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtGui import QPalette
+from PySide6.QtWidgets import QFrame, QLabel, QScrollArea, QVBoxLayout, QWidget
+
+from app.core.storage import StoredMessage
+from app.gui.message_view import MessageView, Role
+
+EMPTY_TEXT = (
+    "Start a conversation by typing below.\nEverything stays on this computer: "
+    "nothing you write is sent anywhere."
+)
+STOPPED_NOTE = "Stopped before the end."
+
+
+class ChatView(QScrollArea):
+    """Messages of the conversation on screen, oldest first.
+
+    Signals:
+        link_refused(str): a link in a message was clicked; it was not opened.
+    """
+
+    link_refused = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setAccessibleName("Conversation")
+        self.setWidgetResizable(True)
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        column = QWidget()
+        column.setBackgroundRole(QPalette.ColorRole.Window)
+        self._layout = QVBoxLayout(column)
+        self._layout.setContentsMargins(16, 12, 16, 12)
+        self._layout.setSpacing(10)
+        self._empty = QLabel(EMPTY_TEXT)
+        self._empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self._empty.setWordWrap(True)
+        self._empty.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+        self._layout.addWidget(self._empty)
+        self._layout.addStretch(1)
+        self.setWidget(column)
+        self._follow = True
+        bar = self.verticalScrollBar()
+        bar.valueChanged.connect(self.on_scrolled)
+        bar.rangeChanged.connect(self.on_range_changed)
+
+    def clear(self) -> None:
+        for widget in self._items():
+            # Deleted by Qt on this thread; never handed to Python's collector.
+            self._layout.removeWidget(widget)
+            widget.hide()
+            widget.deleteLater()
+        self._empty.show()
+        self._follow = True
+
+    def show_messages(self, messages: Sequence[StoredMessage]) -> None:
+        self.clear()
+        for message in messages:
+            view = self.add_message(message.role, message.content)
+            if message.stopped:
+                view.set_note(STOPPED_NOTE)
+
+    def add_message(self, role: Role, text: str = "") -> MessageView:
+        view = MessageView(role, text)
+        view.body.link_refused.connect(self.link_refused)
+        self._append(view)
+        return view
+
+    def add_notice(self, text: str, before: QWidget | None = None) -> QLabel:
+        """Add a line telling the user something, at the end or just above `before`."""
+        notice = QLabel(text)
+        notice.setObjectName("notice")
+        notice.setAccessibleName("Notice")
+        notice.setWordWrap(True)
+        notice.setTextFormat(Qt.TextFormat.PlainText)
+        notice.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+        font = notice.font()
+        font.setItalic(True)
+        notice.setFont(font)
+        self._append(notice, before)
+        return notice
+
+    def messages(self) -> list[MessageView]:
+        return [w for w in self._items() if isinstance(w, MessageView)]
+
+    def plain_text(self) -> str:
+        """Everything shown, as plain text (for tests and copying)."""
+        parts: list[str] = []
+        for widget in self._items():
+            if isinstance(widget, MessageView):
+                parts.append(f"{widget.speaker.text()}: {widget.body.toPlainText()}")
+            elif isinstance(widget, QLabel):
+                parts.append(widget.text())
+        return "\n".join(parts)
+
+    def scroll_to_end(self) -> None:
+        self._follow = True
+        bar = self.verticalScrollBar()
+        bar.setValue(bar.maximum())
+
+    def _append(self, widget: QWidget, before: QWidget | None = None) -> None:
+        self._empty.hide()
+        index = self._layout.indexOf(before) if before is not None else -1
+        if index < 0:
+            index = self._layout.count() - 1  # just above the closing stretch
+        self._layout.insertWidget(index, widget)
+        self.scroll_to_end()
+
+    def _items(self) -> list[QWidget]:
+        found: list[QWidget] = []
+        for i in range(self._layout.count()):
+            item = self._layout.itemAt(i)
+            widget = item.widget() if item is not None else None
+            if widget is not None and widget is not self._empty:
+                found.append(widget)
+        return found
+
+    @Slot(int)
+    def on_scrolled(self, value: int) -> None:
+        self._follow = value >= self.verticalScrollBar().maximum() - 4
+
+    @Slot(int, int)
+    def on_range_changed(self, _minimum: int, maximum: int) -> None:
+        if self._follow:
+            self.verticalScrollBar().setValue(maximum)

@@ -1,0 +1,102 @@
+"""Where the user writes: a growing text box, Send and Stop.
+
+Enter sends; Shift+Enter starts a new line. The box stays editable while an
+answer streams, so the next message can be written meanwhile; only sending
+waits.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QSizeF, Qt, Signal, Slot
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import QHBoxLayout, QPlainTextEdit, QPushButton, QSizePolicy, QWidget
+
+MIN_LINES = 2
+MAX_LINES = 8
+
+
+class MessageBox(QPlainTextEdit):
+    """A plain-text editor that submits on Enter.
+
+    Signals:
+        submitted(str): Enter was pressed; the text as typed (the box is not cleared).
+    """
+
+    submitted = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setAccessibleName("Message")
+        self.setTabChangesFocus(True)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        self.document().documentLayout().documentSizeChanged.connect(self.on_size_changed)
+        self.on_size_changed(QSizeF())
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            if event.modifiers() & Qt.KeyboardModifier.ShiftModifier:
+                self.insertPlainText("\n")
+            else:
+                self.submitted.emit(self.toPlainText())
+            event.accept()
+            return
+        super().keyPressEvent(event)
+
+    @Slot(QSizeF)
+    def on_size_changed(self, _size: QSizeF) -> None:
+        """Grow with the text, from MIN_LINES to MAX_LINES lines."""
+        # A plain-text layout measures its document in visual (wrapped) lines.
+        shown = int(self.document().documentLayout().documentSize().height())
+        lines = min(max(shown, MIN_LINES), MAX_LINES)
+        margins = self.contentsMargins()
+        frame = self.document().documentMargin() * 2 + margins.top() + margins.bottom()
+        self.setFixedHeight(int(lines * self.fontMetrics().lineSpacing() + frame) + 2)
+
+
+class Composer(QWidget):
+    """The message box with its Send and Stop buttons.
+
+    Signals:
+        submitted(str): the user asked to send this text (Enter or Send).
+        stop_requested(): the user pressed Stop.
+    """
+
+    submitted = Signal(str)
+    stop_requested = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.editor = MessageBox()
+        self.send_button = QPushButton("Send")
+        self.send_button.setAccessibleName("Send")
+        self.send_button.setToolTip("Send the message (Enter)")
+        self.stop_button = QPushButton("Stop")
+        self.stop_button.setAccessibleName("Stop")
+        self.stop_button.setToolTip("Stop the answer (Esc)")
+        self.stop_button.setEnabled(False)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(12, 6, 12, 10)
+        layout.addWidget(self.editor, 1)
+        layout.addWidget(self.send_button, 0, Qt.AlignmentFlag.AlignBottom)
+        layout.addWidget(self.stop_button, 0, Qt.AlignmentFlag.AlignBottom)
+        self.editor.submitted.connect(self.submitted)
+        self.send_button.clicked.connect(self.on_send_clicked)
+        self.stop_button.clicked.connect(self.stop_requested)
+
+    def text(self) -> str:
+        return self.editor.toPlainText()
+
+    def clear(self) -> None:
+        self.editor.clear()
+
+    def set_sending_allowed(self, allowed: bool, hint: str) -> None:
+        self.send_button.setEnabled(allowed)
+        self.editor.setPlaceholderText(hint)
+
+    def set_stop_allowed(self, allowed: bool) -> None:
+        self.stop_button.setEnabled(allowed)
+
+    @Slot()
+    def on_send_clicked(self) -> None:
+        self.submitted.emit(self.text())
+        self.editor.setFocus()

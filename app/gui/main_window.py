@@ -1,0 +1,384 @@
+"""The main window: conversations on the left, the chat on the right.
+
+The model's state goes loading → ready, or loading → failed → (Retry) loading.
+Sending is allowed while the model loads: the turn queues behind the load on
+core's model worker, and the banner and the message box say so. After a failed
+load, sending is refused until a retry succeeds. One answer streams at a time;
+Stop or Esc ends it, and leaving the conversation (New chat, another
+conversation) stops it too — the partial answer is kept, marked as stopped.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Final, Literal, cast
+
+from PySide6.QtCore import QEvent, QObject, Qt, Slot
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import QApplication, QMainWindow, QSplitter, QVBoxLayout, QWidget
+
+from app.core.chat import ChatReply
+from app.core.engine import ModelInfo
+from app.core.errors import ConfidenteError, ModelError
+from app.core.privacy import install_network_guard
+from app.core.services import Services
+from app.core.storage import Conversation, StoredMessage
+from app.core.worker import Failed
+from app.gui.chat_view import STOPPED_NOTE, ChatView
+from app.gui.collector import GuiThreadCollector
+from app.gui.composer import Composer
+from app.gui.conversation_panel import ConversationPanel
+from app.gui.errors import ErrorReporter, show_error
+from app.gui.message_view import MessageView
+from app.gui.status import AppStatusBar, ModelBanner
+from app.gui.tasks import JobBridge, TaskManager
+
+ModelState = Literal["loading", "ready", "failed"]
+
+HINTS: Final[Mapping[ModelState, str]] = {
+    "loading": "Write a message; it is sent once the model has loaded. "
+    "Enter sends, Shift+Enter starts a new line.",
+    "ready": "Write a message. Enter sends, Shift+Enter starts a new line.",
+    "failed": "No model is loaded: press “Retry loading” above.",
+}
+
+
+@dataclass
+class _Turn:
+    """The answer streaming into the chat pane."""
+
+    bridge: JobBridge
+    answer: MessageView
+    stopped_by_user: bool = False
+
+
+class MainWindow(QMainWindow):
+    """Conversations on the left, the chat on the right, the model's state around them."""
+
+    def __init__(self, services: Services, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._services = services
+        self.tasks = TaskManager(self)
+        self.tasks.call_failed.connect(self.on_background_error)
+        self.model_state: ModelState = "loading"
+        self.model: ModelInfo | None = None
+        self._conversation_id: int | None = None
+        self._opening: int | None = None  # conversation whose messages are being read
+        self._turn: _Turn | None = None
+        self._shut_down = False
+        self.setWindowTitle("Confidente")
+        self.resize(1100, 720)
+        self._build_widgets()
+        self._build_actions()
+        for warning in services.warnings:
+            self.chat_view.add_notice(warning)
+        self.status.show_loading()
+        self.refresh_conversations()
+        self._update_actions()
+
+    @property
+    def conversation_id(self) -> int | None:
+        """The conversation on screen, which the next message continues (None: a new one)."""
+        return self._conversation_id
+
+    @property
+    def busy(self) -> bool:
+        return self._turn is not None
+
+    def _build_widgets(self) -> None:
+        self.panel = ConversationPanel()
+        self.conversations = self.panel.model
+        self.conversation_list = self.panel.list
+        self.banner = ModelBanner()
+        self.chat_view = ChatView()
+        self.composer = Composer()
+        right = QWidget()
+        right_layout = QVBoxLayout(right)
+        right_layout.setContentsMargins(0, 0, 0, 0)
+        right_layout.setSpacing(0)
+        right_layout.addWidget(self.banner)
+        right_layout.addWidget(self.chat_view, 1)
+        right_layout.addWidget(self.composer)
+
+        splitter = QSplitter()
+        splitter.addWidget(self.panel)
+        splitter.addWidget(right)
+        splitter.setChildrenCollapsible(False)
+        splitter.setStretchFactor(1, 1)
+        splitter.setSizes([260, 840])
+        self.setCentralWidget(splitter)
+        self.status = AppStatusBar()
+        self.setStatusBar(self.status)
+
+        self.panel.conversation_chosen.connect(self.on_conversation_chosen)
+        self.panel.new_chat_requested.connect(self.on_new_chat)
+        self.composer.submitted.connect(self.on_submitted)
+        self.composer.stop_requested.connect(self.on_stop)
+        self.banner.retry_requested.connect(self.load_model)
+        self.chat_view.link_refused.connect(self.on_link_refused)
+        self.composer.editor.setFocus()
+
+    def _build_actions(self) -> None:
+        chat_menu = self.menuBar().addMenu("&Chat")
+        self.new_chat_action = QAction("&New chat", self)
+        self.new_chat_action.setShortcut(QKeySequence.StandardKey.New)
+        self.new_chat_action.triggered.connect(self.on_new_chat)
+        self.stop_action = QAction("&Stop the answer", self)
+        self.stop_action.setShortcut(QKeySequence(Qt.Key.Key_Escape))
+        self.stop_action.triggered.connect(self.on_stop)
+        quit_action = QAction("&Quit", self)
+        quit_action.setShortcut(QKeySequence.StandardKey.Quit)
+        quit_action.triggered.connect(self.close)
+        chat_menu.addActions([self.new_chat_action, self.stop_action])
+        chat_menu.addSeparator()
+        chat_menu.addAction(quit_action)
+        model_menu = self.menuBar().addMenu("&Model")
+        self.retry_action = QAction("&Retry loading", self)
+        self.retry_action.triggered.connect(self.load_model)
+        model_menu.addAction(self.retry_action)
+
+    # --- the model ---------------------------------------------------------------
+
+    @Slot()
+    def load_model(self) -> None:
+        """Queue a (re)load of the configured model; the window stays usable meanwhile."""
+        self._set_model_state("loading")
+        bridge = self.tasks.follow(self._services.models.load(self._services.settings))
+        bridge.progress_made.connect(self.on_load_progress)
+        bridge.notice_received.connect(self.on_notice)
+        bridge.finished.connect(self.on_model_loaded)
+        bridge.failed.connect(self.on_model_failed)
+
+    @Slot(str, int, int)
+    def on_load_progress(self, label: str, done: int, total: int) -> None:
+        percent = 100 * done // total if total else 0
+        self.banner.show_loading(f"{label}: {percent} %")
+        self.status.show_progress(done, total)
+
+    @Slot(object)
+    def on_model_loaded(self, info: object) -> None:
+        self.model = cast(ModelInfo, info)
+        self._set_model_state("ready")
+        self.status.show_model(self.model)
+        self.status.showMessage(f"{self.model.name} is ready.", 5000)
+        if self._turn is not None:
+            self._turn.answer.set_note("")
+
+    @Slot(object)
+    def on_model_failed(self, failed: object) -> None:
+        failure = cast(Failed, failed)
+        self.model = None
+        self._set_model_state("failed", str(failure.error))
+        self.status.show_model(None)
+        show_error(self, failure.error, failure.report, title="Could not load the model")
+
+    def _set_model_state(self, state: ModelState, error: str = "") -> None:
+        self.model_state = state
+        if state == "loading":
+            self.banner.show_loading()
+            self.status.show_loading()
+        elif state == "failed":
+            self.banner.show_failed(error)
+        else:
+            self.banner.hide()
+        self._update_actions()
+
+    # --- sending and answers -----------------------------------------------------
+
+    @Slot(str)
+    def on_submitted(self, text: str) -> None:
+        if not text.strip() or not self._can_send():
+            return
+        try:
+            job = self._services.chat.send(self._conversation_id, text)
+        except ConfidenteError as error:
+            show_error(self, error)
+            return
+        self.composer.clear()
+        self.chat_view.add_message("user", text.strip())
+        answer = self.chat_view.add_message("assistant")
+        if self.model_state == "loading":
+            answer.set_note("Waiting for the model to load…")
+        bridge = self.tasks.follow(job)
+        self._turn = _Turn(bridge, answer)
+        bridge.text_changed.connect(self.on_answer_text)
+        bridge.notice_received.connect(self.on_turn_notice)
+        bridge.finished.connect(self.on_answer_finished)
+        bridge.failed.connect(self.on_answer_failed)
+        self._update_actions()
+
+    @Slot(str)
+    def on_answer_text(self, text: str) -> None:
+        if self._turn is not None and self.sender() is self._turn.bridge:
+            self._turn.answer.set_note("")
+            self._turn.answer.set_text(text.strip())
+
+    @Slot(str)
+    def on_turn_notice(self, message: str) -> None:
+        if self._turn is not None and self.sender() is self._turn.bridge:
+            self.chat_view.add_notice(message, before=self._turn.answer)
+        self.status.showMessage(message, 10_000)
+
+    @Slot(object)
+    def on_answer_finished(self, result: object) -> None:
+        reply = cast(ChatReply, result)
+        self.status.show_speed(reply.stats)
+        turn = self._take_turn(self.sender())
+        if turn is not None:
+            self._conversation_id = reply.conversation_id
+            turn.answer.set_text(reply.message.content)
+            if reply.message.stopped:
+                turn.answer.set_note(STOPPED_NOTE)
+            elif not reply.message.content:
+                turn.answer.set_note("The model gave no answer.")
+        self.refresh_conversations()
+        self._update_actions()
+
+    @Slot(object)
+    def on_answer_failed(self, failed: object) -> None:
+        failure = cast(Failed, failed)
+        turn = self._take_turn(self.sender())
+        if turn is not None:
+            reason = str(failure.error) if failure.expected else "something went wrong inside."
+            turn.answer.set_note(f"No answer: {reason}")
+            already_told = isinstance(failure.error, ModelError) and self.model_state == "failed"
+            if not (failure.expected and (turn.stopped_by_user or already_told)):
+                show_error(self, failure.error, failure.report)
+        elif not failure.expected:
+            show_error(self, failure.error, failure.report)
+        self.refresh_conversations()  # the question was saved even if no answer came
+        self._update_actions()
+
+    @Slot()
+    def on_stop(self) -> None:
+        if self._turn is not None:
+            self._turn.stopped_by_user = True
+            self._turn.bridge.cancel()
+            self.status.showMessage("Stopping…", 3000)
+
+    def _take_turn(self, sender: QObject | None) -> _Turn | None:
+        """The current turn if `sender` is its bridge; it is then no longer current."""
+        turn = self._turn
+        if turn is None or sender is not turn.bridge:
+            return None
+        self._turn = None
+        return turn
+
+    def _leave_turn(self) -> None:
+        """Stop the answer on screen: the user moved to another conversation."""
+        if self._turn is not None:
+            self._turn.bridge.cancel()
+            self._turn = None
+
+    def _can_send(self) -> bool:
+        return self.model_state != "failed" and self._turn is None and self._opening is None
+
+    def _update_actions(self) -> None:
+        self.composer.set_sending_allowed(self._can_send(), HINTS[self.model_state])
+        self.composer.set_stop_allowed(self.busy)
+        self.stop_action.setEnabled(self.busy)
+        self.retry_action.setEnabled(self.model_state == "failed")
+
+    # --- conversations -----------------------------------------------------------
+
+    def refresh_conversations(self) -> None:
+        self.tasks.run_in_background(
+            self._services.store.list_conversations, self._show_conversations
+        )
+
+    def _show_conversations(self, conversations: list[Conversation]) -> None:
+        self.panel.show_conversations(conversations, self._conversation_id)
+
+    @Slot(int)
+    def on_conversation_chosen(self, conversation_id: int) -> None:
+        if conversation_id == self._conversation_id:
+            return
+        self._leave_turn()
+        self._conversation_id = self._opening = conversation_id
+        self.chat_view.clear()
+        store = self._services.store
+        self.tasks.run_in_background(
+            lambda: store.messages(conversation_id),
+            lambda messages: self._show_opened(conversation_id, messages),
+        )
+        self._update_actions()
+
+    def _show_opened(self, conversation_id: int, messages: list[StoredMessage]) -> None:
+        if self._opening != conversation_id:
+            return  # the user has moved on
+        self._opening = None
+        self.chat_view.show_messages(messages)
+        self._update_actions()
+
+    @Slot()
+    def on_new_chat(self) -> None:
+        self._leave_turn()
+        self._conversation_id = self._opening = None
+        self.chat_view.clear()
+        self.panel.select(None)
+        self.composer.editor.setFocus()
+        self._update_actions()
+
+    # --- the rest ----------------------------------------------------------------
+
+    @Slot(str)
+    def on_notice(self, message: str) -> None:
+        self.chat_view.add_notice(message)
+        self.status.showMessage(message, 10_000)
+
+    @Slot(str)
+    def on_link_refused(self, url: str) -> None:
+        self.status.showMessage(f"Links are not opened from Confidente: {url}", 10_000)
+
+    @Slot(object, str)
+    def on_background_error(self, error: BaseException, report: str) -> None:
+        self._opening = None
+        self._update_actions()
+        show_error(self, error, report)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self._leave_turn()
+        event.accept()
+
+    def shutdown(self) -> None:
+        """Stop all background work and close the services; call after the window closed."""
+        if self._shut_down:
+            return
+        self._shut_down = True
+        self._leave_turn()
+        self.tasks.stop()  # pending store reads finish first: the store is still open
+        self._services.close()  # cancels queued jobs and joins the model worker
+        self.tasks.join()  # reader threads have had their jobs' last events
+
+
+def run_gui(argv: list[str], model_path: str | None) -> int:
+    """Open the window, load the model in the background, and run until it closes."""
+    install_network_guard()
+    existing = QApplication.instance()
+    app = existing if isinstance(existing, QApplication) else QApplication(argv)
+    app.setApplicationName("Confidente")
+    app.setApplicationDisplayName("Confidente")
+    try:
+        services = Services(model_path=model_path) if model_path else Services()
+    except ConfidenteError as error:
+        # Referenced until the loop ends: a parentless dialog nobody holds vanishes at once.
+        dialog = show_error(None, error, title="Confidente cannot start")
+        app.exec()  # until the dialog, the only window, is closed
+        del dialog
+        return 1
+    collector = GuiThreadCollector()
+    collector.start()
+    window = MainWindow(services)
+    reporter = ErrorReporter(window)
+    reporter.install()
+    window.show()
+    window.load_model()
+    try:
+        return app.exec()
+    finally:
+        reporter.uninstall()
+        window.shutdown()
+        window.deleteLater()  # destroyed here, on the GUI thread, not by a collector elsewhere
+        QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+        collector.stop()

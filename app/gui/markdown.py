@@ -1,0 +1,108 @@
+"""Untrusted Markdown (model output, stored messages) into a QTextDocument.
+
+* Raw HTML is not interpreted but shown as typed, so text cannot inject markup.
+* Nothing the text names is loaded. Images are replaced by their alt text, and
+  `no_resource` gives Qt an empty picture: when a view's `loadResource` returns
+  nothing, Qt reads the named file itself (a `![](/dev/zero)` would hang it).
+* Code blocks get a background; table headers are repaired (a Qt 6.12 bug).
+"""
+
+from __future__ import annotations
+
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QImage,
+    QTextBlockFormat,
+    QTextCharFormat,
+    QTextCursor,
+    QTextDocument,
+    QTextFormat,
+    QTextTable,
+)
+
+FEATURES = (
+    QTextDocument.MarkdownFeature.MarkdownDialectGitHub
+    | QTextDocument.MarkdownFeature.MarkdownNoHTML
+)
+IMAGE_TEXT = "[image: {alt}]"
+
+
+def render_markdown(document: QTextDocument, text: str, code_background: QColor) -> None:
+    document.setMarkdown(text, FEATURES)
+    _replace_images(document)
+    _shade_code_blocks(document, code_background)
+    _fix_table_headers(document)
+
+
+def no_resource(kind: int) -> object:
+    """What a view's `loadResource` should return: never anything from outside."""
+    if kind == QTextDocument.ResourceType.ImageResource.value:
+        blank = QImage(1, 1, QImage.Format.Format_ARGB32)
+        blank.fill(0)
+        return blank
+    return None
+
+
+def _replace_images(document: QTextDocument) -> None:
+    images: list[tuple[int, int, str]] = []
+    block = document.begin()
+    while block.isValid():
+        fragments = block.begin()
+        while not fragments.atEnd():
+            fragment = fragments.fragment()
+            char_format = fragment.charFormat()
+            if char_format.isImageFormat():
+                image = char_format.toImageFormat()
+                alt = char_format.property(QTextFormat.Property.ImageAltText) or image.name()
+                images.append((fragment.position(), fragment.length(), str(alt)))
+            fragments += 1
+        block = block.next()
+    for position, length, alt in reversed(images):  # from the end: positions stay valid
+        cursor = QTextCursor(document)
+        cursor.setPosition(position)
+        cursor.setPosition(position + length, QTextCursor.MoveMode.KeepAnchor)
+        cursor.insertText(IMAGE_TEXT.format(alt=alt), QTextCharFormat())
+
+
+def _shade_code_blocks(document: QTextDocument, background: QColor) -> None:
+    block = document.begin()
+    while block.isValid():
+        block_format = block.blockFormat()
+        if (
+            block_format.hasProperty(QTextFormat.Property.BlockCodeFence)
+            or block_format.nonBreakableLines()
+        ):
+            shaded = QTextBlockFormat()
+            shaded.setBackground(background)
+            QTextCursor(block).mergeBlockFormat(shaded)
+        block = block.next()
+
+
+def _fix_table_headers(document: QTextDocument) -> None:
+    """Make every table's first row bold and tight.
+
+    Qt's Markdown importer (6.12) puts an empty paragraph into the first
+    header cell of a table that follows a code block, and drops its bold.
+    """
+    bold = QTextCharFormat()
+    bold.setFontWeight(QFont.Weight.Bold)
+    tight = QTextBlockFormat()
+    tight.setTopMargin(0)
+    tight.setBottomMargin(0)
+    frames = list(document.rootFrame().childFrames())
+    while frames:
+        frame = frames.pop()
+        frames.extend(frame.childFrames())
+        if not isinstance(frame, QTextTable):
+            continue
+        for column in range(frame.columns()):
+            cell = frame.cellAt(0, column)
+            cursor = cell.firstCursorPosition()
+            if cursor.block().text() == "" and cell.lastPosition() > cell.firstPosition():
+                cursor.deleteChar()  # the stray empty paragraph
+                cell = frame.cellAt(0, column)
+                cursor = cell.firstCursorPosition()
+            cursor.setPosition(cell.lastPosition(), QTextCursor.MoveMode.KeepAnchor)
+            cursor.mergeCharFormat(bold)
+            cursor.mergeBlockFormat(tight)

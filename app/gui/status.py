@@ -1,0 +1,113 @@
+"""Where the model's state is shown: the status bar, and a banner over the chat.
+
+The banner is there while the model is loading (with the starter model's
+assembly progress) or failed to load (with a Retry button); the status bar
+always names the model, its device, and the speed of the last answer.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Signal
+from PySide6.QtGui import QPalette
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QProgressBar,
+    QPushButton,
+    QStatusBar,
+    QWidget,
+)
+
+from app.core.engine import GenerationStats, ModelInfo
+
+LOADING_TEXT = (
+    "Loading the model… You can write already: your message is sent as soon as it is ready."
+)
+FAILED_TEXT = "No model is loaded: {error}"
+
+
+class ModelBanner(QFrame):
+    """A strip above the chat saying the model is not ready yet, or why not.
+
+    Signals:
+        retry_requested(): the user pressed Retry after a failed load.
+    """
+
+    retry_requested = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("modelBanner")
+        self.setAccessibleName("Model status")
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        self.setAutoFillBackground(True)
+        self.setBackgroundRole(QPalette.ColorRole.ToolTipBase)
+        self.setForegroundRole(QPalette.ColorRole.ToolTipText)
+        self.label = QLabel()
+        self.label.setWordWrap(True)
+        self.label.setForegroundRole(QPalette.ColorRole.ToolTipText)
+        self.retry_button = QPushButton("Retry loading")
+        self.retry_button.setAccessibleName("Retry loading the model")
+        self.retry_button.clicked.connect(self.retry_requested)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(12, 6, 12, 6)
+        layout.addWidget(self.label, 1)
+        layout.addWidget(self.retry_button)
+
+    def show_loading(self, detail: str = "") -> None:
+        self.label.setText(f"{LOADING_TEXT}\n{detail}" if detail else LOADING_TEXT)
+        self.retry_button.hide()
+        self.show()
+
+    def show_failed(self, error: str) -> None:
+        self.label.setText(FAILED_TEXT.format(error=error))
+        self.retry_button.show()
+        self.show()
+
+
+class AppStatusBar(QStatusBar):
+    """Messages on the left; model, device and last speed on the right."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.progress = QProgressBar()
+        self.progress.setAccessibleName("Model preparation progress")
+        self.progress.setMaximumWidth(160)
+        self.progress.hide()
+        self.model_label = QLabel()
+        self.model_label.setAccessibleName("Model")
+        self.speed_label = QLabel()
+        self.speed_label.setAccessibleName("Speed of the last answer")
+        self.addPermanentWidget(self.progress)
+        self.addPermanentWidget(self.model_label)
+        self.addPermanentWidget(self.speed_label)
+
+    def show_loading(self) -> None:
+        self.model_label.setText("Model: loading…")
+
+    def show_progress(self, done: int, total: int) -> None:
+        self.progress.setRange(0, 1000)
+        self.progress.setValue(int(1000 * done / total) if total else 0)
+        self.progress.setVisible(done < total)
+
+    def show_model(self, info: ModelInfo | None) -> None:
+        self.progress.hide()
+        if info is None:
+            self.model_label.setText("Model: none loaded")
+            return
+        self.model_label.setText(f"{info.name} · {info.device}")
+        self.model_label.setToolTip(
+            f"{info.path}\n{info.context_length} tokens of context, {info.threads} threads, "
+            f"prompt format: {info.prompt_format}"
+        )
+
+    def show_speed(self, stats: GenerationStats) -> None:
+        speed = stats.tokens_per_second
+        text = f"{speed:.1f} tokens/s" if speed else f"{stats.generated_tokens} tokens"
+        self.speed_label.setText(text)
+        self.speed_label.setToolTip(
+            f"Last answer: {stats.generated_tokens} tokens, first after "
+            f"{stats.time_to_first_token:.2f} s; {stats.reused_tokens} of "
+            f"{stats.prompt_tokens} prompt tokens reused from the cache"
+        )
