@@ -64,9 +64,15 @@ def test_failures_are_reported_and_the_worker_goes_on() -> None:
 
 def test_shutdown_fails_queued_jobs_and_refuses_new_ones() -> None:
     worker = ModelWorker()
-    gate = threading.Event()
-    running = worker.submit("block", lambda ctx: gate.wait(10))
+    gate, started = threading.Event(), threading.Event()
+
+    def block(ctx: JobContext) -> bool:
+        started.set()
+        return gate.wait(10)
+
+    running = worker.submit("block", block)
     queued = worker.submit("queued", lambda ctx: 1)
+    assert started.wait(10)
     closer = threading.Thread(target=worker.shutdown)
     closer.start()
     gate.set()
