@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from app.core.chat import ChatReply
+from app.core.chat import ChatReply, TurnStarted
 from app.core.errors import ContextOverflowError
 from app.core.services import Services
-from app.core.worker import Failed, Finished, Job, Notice, TextDelta
+from app.core.worker import Failed, Finished, Job, Notice, TextDelta, Update
 
 
 def _run(job: Job[ChatReply]) -> tuple[list[str], list[str], ChatReply]:
@@ -40,6 +40,33 @@ def test_answer_streams_in_pieces_and_is_stored(services: Services) -> None:
     assert [m.role for m in stored] == ["user", "assistant"]
     assert stored[0].content == "What is the capital of Spain?"
     assert services.store.list_conversations()[0].title == "What is the capital of Spain?"
+
+
+def test_turn_reports_its_conversation_before_the_answer(services: Services) -> None:
+    events = list(services.chat.send(None, "Hello").events())
+    started = events[0]
+    assert isinstance(started, Update)
+    assert isinstance(started.value, TurnStarted)
+    reply = events[-1]
+    assert isinstance(reply, Finished)
+    assert started.value.conversation_id == reply.result.conversation_id
+    assert started.value.question.content == "Hello"
+
+
+def test_a_failed_turn_still_tells_which_conversation_kept_the_question(
+    starter_model: Path,
+) -> None:
+    svc = Services(model_path=str(starter_model))  # no model loaded: the turn fails
+    try:
+        events = list(svc.chat.send(None, "¿Sigues ahí?").events())
+        started, failed = events[0], events[-1]
+        assert isinstance(started, Update)
+        assert isinstance(failed, Failed)
+        assert "No model is loaded" in str(failed.error)
+        kept = svc.store.messages(started.value.conversation_id)
+        assert [m.content for m in kept] == ["¿Sigues ahí?"]
+    finally:
+        svc.close()
 
 
 def test_stop_takes_effect_within_one_token(services: Services) -> None:

@@ -197,6 +197,19 @@ def test_stop_ends_a_running_answer_early(qtbot: Any, open_window: OpenWindow) -
     assert stored.content.count(",") < 500  # well short of 1000 tokens
 
 
+def test_a_new_conversation_is_listed_as_soon_as_its_question_is_saved(
+    qtbot: Any, open_window: OpenWindow
+) -> None:
+    window = open_window(max_tokens=1000, temperature=0.0)
+    wait_ready(qtbot, window)
+    send(qtbot, window, ENDLESS_PROMPT)
+    qtbot.waitUntil(lambda: window.conversations.rowCount() == 1, timeout=ANSWER_TIMEOUT_MS)
+    assert window.busy, "listed while the answer is still streaming"
+    assert window.conversation_id == window.conversations.conversation_at(0).id
+    qtbot.mouseClick(window.composer.stop_button, Qt.MouseButton.LeftButton)
+    wait_answered(qtbot, window)
+
+
 def test_escape_stops_the_answer(qtbot: Any, open_window: OpenWindow) -> None:
     window = open_window(max_tokens=1000, temperature=0.0)
     wait_ready(qtbot, window)

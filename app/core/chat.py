@@ -25,6 +25,14 @@ TRIM_TARGET = 0.75  # after a cut, the prompt fills at most this share of its bu
 
 
 @dataclass(frozen=True)
+class TurnStarted:
+    """Sent (as a worker Update) once the question is saved, before the answer starts."""
+
+    conversation_id: int
+    question: StoredMessage
+
+
+@dataclass(frozen=True)
 class ChatReply:
     conversation_id: int
     message: StoredMessage
@@ -71,7 +79,8 @@ class ChatService:
             conversation = self._store.create_conversation(title_for(text), settings.system_prompt)
         else:
             conversation = self._store.get_conversation(conversation_id)
-        self._store.add_message(conversation.id, "user", text)
+        question = self._store.add_message(conversation.id, "user", text)
+        ctx.update(TurnStarted(conversation.id, question))
         engine = ctx.engine
         history = self._store.messages(conversation.id)
         system = conversation.system_prompt or settings.system_prompt

@@ -44,6 +44,13 @@ class Progress:
 
 
 @dataclass(frozen=True)
+class Update:
+    """A partial result the caller can act on before the job ends."""
+
+    value: Any
+
+
+@dataclass(frozen=True)
 class Finished:
     result: Any
 
@@ -58,7 +65,7 @@ class Failed:
         return isinstance(self.error, ConfidenteError)
 
 
-Event = TextDelta | Notice | Progress | Finished | Failed
+Event = TextDelta | Notice | Progress | Update | Finished | Failed
 
 
 class Job(Generic[T]):
@@ -139,6 +146,9 @@ class JobContext:
 
     def notice(self, message: str) -> None:
         self._job._put(Notice(message))
+
+    def update(self, value: object) -> None:
+        self._job._put(Update(value))
 
     def progress(self, label: str, done: int, total: int) -> None:
         self._job._put(Progress(label, done, total))

@@ -18,7 +18,7 @@ from PySide6.QtCore import QEvent, QObject, Qt, Slot
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import QApplication, QMainWindow, QSplitter, QVBoxLayout, QWidget
 
-from app.core.chat import ChatReply
+from app.core.chat import ChatReply, TurnStarted
 from app.core.engine import ModelInfo
 from app.core.errors import ConfidenteError, ModelError
 from app.core.privacy import install_network_guard
@@ -204,6 +204,7 @@ class MainWindow(QMainWindow):
         self._turn = _Turn(bridge, answer)
         bridge.text_changed.connect(self.on_answer_text)
         bridge.notice_received.connect(self.on_turn_notice)
+        bridge.updated.connect(self.on_turn_update)
         bridge.finished.connect(self.on_answer_finished)
         bridge.failed.connect(self.on_answer_failed)
         self._update_actions()
@@ -219,6 +220,14 @@ class MainWindow(QMainWindow):
         if self._turn is not None and self.sender() is self._turn.bridge:
             self.chat_view.add_notice(message, before=self._turn.answer)
         self.status.showMessage(message, 10_000)
+
+    @Slot(object)
+    def on_turn_update(self, value: object) -> None:
+        """The question is saved: its conversation is now the one on screen, and listed."""
+        turn = self._turn
+        if isinstance(value, TurnStarted) and turn is not None and self.sender() is turn.bridge:
+            self._conversation_id = value.conversation_id
+            self.refresh_conversations()
 
     @Slot(object)
     def on_answer_finished(self, result: object) -> None:

@@ -23,7 +23,7 @@ from typing import Any, TypeVar
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal, Slot
 
-from app.core.worker import Event, Failed, Finished, Job, Notice, Progress, TextDelta
+from app.core.worker import Event, Failed, Finished, Job, Notice, Progress, TextDelta, Update
 
 T = TypeVar("T")
 
@@ -44,6 +44,7 @@ class JobBridge(QObject):
         text_changed(str): the whole text so far.
         notice_received(str): something the user should be told.
         progress_made(str, int, int): label, done, total.
+        updated(object): a partial result (core `Update.value`) before the end.
         finished(object): the job's result; the last signal of a successful job.
         failed(object): the core `Failed` event; the last signal of a failed job.
     """
@@ -51,6 +52,7 @@ class JobBridge(QObject):
     text_changed = Signal(str)
     notice_received = Signal(str)
     progress_made = Signal(str, int, int)
+    updated = Signal(object)
     finished = Signal(object)
     failed = Signal(object)
 
@@ -135,6 +137,8 @@ class JobBridge(QObject):
             self.notice_received.emit(event.message)
         elif isinstance(event, Progress):
             self.progress_made.emit(event.label, event.done, event.total)
+        elif isinstance(event, Update):
+            self.updated.emit(event.value)
         elif isinstance(event, Finished):
             self.finished.emit(event.result)
         elif isinstance(event, Failed):
