@@ -22,7 +22,6 @@ from app.gui import main_window
 from app.gui.main_window import MainWindow
 
 # Qt's offscreen platform (used by the tests) warns whenever a window has size limits.
-pytestmark = pytest.mark.qt_log_ignore(r"This plugin does not support propagateSizeHints")
 
 LOAD_TIMEOUT_MS = 30_000
 ANSWER_TIMEOUT_MS = 30_000

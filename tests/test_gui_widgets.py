@@ -21,7 +21,6 @@ from app.gui.errors import BUG_MESSAGE, ErrorReporter, show_error
 from app.gui.message_view import MessageView
 
 # Qt's offscreen platform (used by the tests) warns whenever a window has size limits.
-pytestmark = pytest.mark.qt_log_ignore(r"This plugin does not support propagateSizeHints")
 
 
 @pytest.fixture(autouse=True)
