@@ -32,6 +32,7 @@ def _run(job: Job[ChatReply]) -> tuple[list[str], list[str], ChatReply]:
 def test_answer_streams_in_pieces_and_is_stored(services: Services) -> None:
     texts, _, reply = _run(services.chat.send(None, "What is the capital of Spain?"))
     assert len(texts) > 1, "tokens must arrive one by one, not as one block"
+    assert not texts[0][0].isspace(), "the answer starts with its first word"
     assert reply.message.content == "".join(texts).strip()
     assert reply.message.content
     assert reply.stats.generated_tokens > 1

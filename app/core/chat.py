@@ -100,6 +100,10 @@ class ChatService:
         )
         pieces: list[str] = []
         for piece in generation:
+            if not pieces:
+                piece = piece.lstrip()  # "Assistant:" is followed by a space in most formats
+                if not piece:
+                    continue
             pieces.append(piece)
             ctx.text(piece)
         stats = generation.stats
