@@ -122,6 +122,7 @@ def test_window_says_loading_first_then_names_the_model(
 
     wait_ready(qtbot, window)
     assert not window.banner.isVisible()
+    assert "once the model has loaded" not in window.composer.editor.placeholderText()
     assert "Gemma 3" in window.status.model_label.text()
     assert "CPU" in window.status.model_label.text()
 

@@ -91,7 +91,9 @@ class Composer(QWidget):
 
     def set_sending_allowed(self, allowed: bool, hint: str) -> None:
         self.send_button.setEnabled(allowed)
-        self.editor.setPlaceholderText(hint)
+        if hint != self.editor.placeholderText():
+            self.editor.setPlaceholderText(hint)
+            self.editor.viewport().update()  # an unfocused editor does not repaint it by itself
 
     def set_stop_allowed(self, allowed: bool) -> None:
         self.stop_button.setEnabled(allowed)
