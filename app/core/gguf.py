@@ -110,10 +110,6 @@ class GGUFInfo:
         value = self.metadata.get("tokenizer.chat_template")
         return value if isinstance(value, str) and value.strip() else None
 
-    def token_text(self, key: str) -> str | None:
-        value = self.metadata.get(key)
-        return value if isinstance(value, str) else None
-
 
 class _Reader:
     def __init__(self, stream: BinaryIO, size: int, path: Path) -> None:

@@ -21,7 +21,6 @@ from types import ModuleType
 from app.core.errors import ModelError
 
 STARTER_FILENAME = "gemma-3-270m-q4_k_m.gguf"
-STARTER_DISPLAY_NAME = "Gemma 3 270M (starter)"
 _CHUNK_SIZE = 1024 * 1024
 
 Progress = Callable[[int, int], None]  # (bytes done, bytes total)

@@ -158,14 +158,6 @@ class ConversationStore:
                 "UPDATE conversations SET context_start = ? WHERE id = ?", (index, conversation_id)
             )
 
-    def rename_conversation(self, conversation_id: int, title: str) -> None:
-        with self._transaction() as db:
-            db.execute("UPDATE conversations SET title = ? WHERE id = ?", (title, conversation_id))
-
-    def delete_conversation(self, conversation_id: int) -> None:
-        with self._transaction() as db:
-            db.execute("DELETE FROM conversations WHERE id = ?", (conversation_id,))
-
     def close(self) -> None:
         with self._lock:
             self._db.close()

@@ -75,14 +75,9 @@ class Job(Generic[T]):
         self.name = name
         self.cancel_token = CancelToken()
         self._events: queue.SimpleQueue[Event] = queue.SimpleQueue()
-        self._done = threading.Event()
 
     def cancel(self) -> None:
         self.cancel_token.cancel()
-
-    @property
-    def done(self) -> bool:
-        return self._done.is_set()
 
     def events(self) -> Iterator[Event]:
         """Yield events until (and including) Finished or Failed."""
@@ -104,8 +99,6 @@ class Job(Generic[T]):
 
     def _put(self, event: Event) -> None:
         self._events.put(event)
-        if isinstance(event, Finished | Failed):
-            self._done.set()
 
 
 class JobContext:
@@ -125,10 +118,6 @@ class JobContext:
         if engine is None:
             raise ModelError(self._worker._no_engine_reason)
         return engine
-
-    @property
-    def has_engine(self) -> bool:
-        return self._worker._engine is not None
 
     def replace_engine(self, factory: Callable[[], Engine]) -> Engine:
         """Unload the current model, then load another; on failure none is loaded."""
