@@ -89,13 +89,13 @@ def bench_prefix_reuse(model: Path, threads: int) -> None:
     cold_times, warm_times, prompt_len, warm_evaluated = [], [], 0, 0
     for _ in range(ROUNDS):
         engine._llm.reset()
-        first = engine.tokenize(fmt.render(history))
+        first = engine.prompt_tokens(history)
         run = engine.generate(first, sampling, CancelToken(), fmt.stop)
         answer = "".join(run)
         assert run.stats is not None
         cold_times.append(run.stats.time_to_first_token)
         follow = [*history, ChatMessage("assistant", answer), ChatMessage("user", "And today?")]
-        second = engine.tokenize(fmt.render(follow))
+        second = engine.prompt_tokens(follow)
         run = engine.generate(second, sampling, CancelToken(), fmt.stop)
         for _ in run:
             pass

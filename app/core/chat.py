@@ -135,7 +135,7 @@ def fit_to_context(
         messages = [ChatMessage("system", system_prompt)] + [
             ChatMessage(m.role, m.content) for m in history[start:]
         ]
-        tokens = engine.tokenize(engine.prompt_format.render(messages))
+        tokens = engine.prompt_tokens(messages)
         if len(tokens) <= target:
             return start, tokens
         if start >= len(history) - 1:

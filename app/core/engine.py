@@ -15,6 +15,7 @@ from __future__ import annotations
 import codecs
 import ctypes
 import logging
+import re
 import time
 from collections.abc import Generator, Iterator, Sequence
 from dataclasses import dataclass
@@ -24,7 +25,7 @@ from typing import Any, Literal
 from app.core.cancel import CancelToken
 from app.core.errors import ContextOverflowError, ModelError
 from app.core.gguf import GGUFInfo, read_gguf_info
-from app.core.prompt import PromptFormat, prompt_format_for
+from app.core.prompt import ChatMessage, PromptFormat, prompt_format_for
 
 FinishReason = Literal["stop", "length", "cancelled"]
 CONTEXT_STEP = 256
@@ -155,6 +156,7 @@ class Engine:
                 detail=str(exc),
             ) from exc
         self._vocab = llama_cpp.llama_model_get_vocab(self._llm.model)
+        self._control_text = self._control_text_pattern()
         self.prompt_format: PromptFormat = prompt_format_for(
             self.gguf.chat_template,
             bos_token=self._piece_text(self._llm.token_bos()),
@@ -176,6 +178,33 @@ class Engine:
     @property
     def context_length(self) -> int:
         return self.info.context_length
+
+    def prompt_tokens(self, messages: Sequence[ChatMessage]) -> list[int]:
+        """Render `messages` in the model's prompt format and tokenize them.
+
+        Message text is data: control-token text inside it (say "<end_of_turn>"
+        or "<eos>" typed by a user or found in a document) is broken with a
+        zero-width space, so only the prompt format itself produces control tokens.
+        """
+        safe = [ChatMessage(m.role, self.neutralize(m.content)) for m in messages]
+        return self.tokenize(self.prompt_format.render(safe))
+
+    def neutralize(self, text: str) -> str:
+        if self._control_text is None:
+            return text
+        return self._control_text.sub(lambda m: m[0][0] + "\u200b" + m[0][1:], text)
+
+    def _control_text_pattern(self) -> re.Pattern[str] | None:
+        lib = self._lib
+        texts = {
+            self._piece(token, special=True).decode("utf-8", "replace")
+            for token in range(lib.llama_vocab_n_tokens(self._vocab))
+            if lib.llama_vocab_get_attr(self._vocab, token) & lib.LLAMA_TOKEN_ATTR_CONTROL
+        }
+        texts = {t for t in texts if len(t) > 1}
+        if not texts:
+            return None
+        return re.compile("|".join(re.escape(t) for t in sorted(texts, key=len, reverse=True)))
 
     def tokenize(self, prompt: str) -> list[int]:
         tokens: list[int] = self._llm.tokenize(
