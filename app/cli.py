@@ -223,14 +223,11 @@ def _interactive(services: Services, conversation: int | None) -> int:
 
 
 def _conversations(args: argparse.Namespace) -> int:
-    from app.core.paths import app_paths
-    from app.core.storage import ConversationStore
-
-    store = ConversationStore(app_paths().ensure().conversations_db)
+    services = _services(args)
     try:
-        rows = store.list_conversations()
+        rows = services.store.list_conversations()
     finally:
-        store.close()
+        services.close()
     if args.json:
         print(json.dumps([{"id": c.id, "title": c.title, "updated": c.updated} for c in rows]))
     else:

@@ -10,6 +10,7 @@ from typing import Any
 
 from app import __version__
 from app.core import hardware, privacy
+from app.core.engine import gpu_offload_supported
 from app.core.errors import ConfidenteError
 from app.core.gguf import read_gguf_info
 from app.core.paths import AppPaths
@@ -20,7 +21,7 @@ from app.core.starter import starter_status
 def diagnose(paths: AppPaths, settings: Settings, warnings: list[str]) -> dict[str, Any]:
     import llama_cpp
 
-    gpu = bool(llama_cpp.llama_supports_gpu_offload())
+    gpu = gpu_offload_supported()
     system_info = llama_cpp.llama_print_system_info().decode("utf-8", "replace").strip()
     return {
         "confidente": __version__,

@@ -170,7 +170,7 @@ class Engine:
             trained_context=trained,
             context_length=int(self._llm.n_ctx()),
             gpu_layers=config.gpu_layers,
-            gpu_offload_supported=bool(llama_cpp.llama_supports_gpu_offload()),
+            gpu_offload_supported=gpu_offload_supported(),
             prompt_format=self.prompt_format.name,
             threads=config.threads,
         )

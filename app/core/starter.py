@@ -59,10 +59,8 @@ def starter_status(models_dir: Path, *, full_check: bool = False) -> StarterStat
 
 def ensure_starter_model(models_dir: Path, progress: Progress | None = None) -> Path:
     """Return the verified starter model, assembling or rebuilding it if needed."""
-    path = starter_path(models_dir)
-    if path.exists() and starter_status(models_dir).verified:
-        return path
-    return _assemble(path, progress)
+    status = starter_status(models_dir)
+    return status.path if status.verified else _assemble(status.path, progress)
 
 
 def _assemble(target: Path, progress: Progress | None) -> Path:
