@@ -1,7 +1,8 @@
-"""The single thread that owns the model.
+"""Single threads that run jobs in order: one owns the model, one writes the index.
 
 llama.cpp is not thread-safe, so one `ModelWorker` thread holds the Engine and
-runs jobs one at a time, in the order they were submitted. A job reports back
+runs jobs one at a time, in the order they were submitted. The document index
+has its own `Worker`, so ingesting never waits behind a long answer. A job reports back
 through events (text pieces, notices, progress, then Finished or Failed) that
 the caller reads from any thread: the CLI iterates them, the GUI turns them
 into Qt signals. Cancelling a job sets its token, which the engine checks
@@ -104,7 +105,7 @@ class Job(Generic[T]):
 class JobContext:
     """What a job function receives on the worker thread."""
 
-    def __init__(self, worker: ModelWorker, job: Job[Any]) -> None:
+    def __init__(self, worker: Worker, job: Job[Any]) -> None:
         self._worker = worker
         self._job = job
 
@@ -114,21 +115,15 @@ class JobContext:
 
     @property
     def engine(self) -> Engine:
-        engine = self._worker._engine
-        if engine is None:
-            raise ModelError(self._worker._no_engine_reason)
-        return engine
+        if not isinstance(self._worker, ModelWorker):
+            raise TypeError(f"the {self._worker.name} worker holds no model")
+        return self._worker.engine()
 
     def replace_engine(self, factory: Callable[[], Engine]) -> Engine:
         """Unload the current model, then load another; on failure none is loaded."""
-        self._worker._close_engine()
-        try:
-            engine = factory()
-        except ConfidenteError as exc:
-            self._worker._no_engine_reason = str(exc)
-            raise
-        self._worker._engine = engine
-        return engine
+        if not isinstance(self._worker, ModelWorker):
+            raise TypeError(f"the {self._worker.name} worker holds no model")
+        return self._worker.replace_engine(factory)
 
     def text(self, text: str) -> None:
         self._job._put(TextDelta(text))
@@ -146,18 +141,19 @@ class JobContext:
 JobFunction = Callable[[JobContext], T]
 
 
-class ModelWorker:
-    def __init__(self) -> None:
+class Worker:
+    """One thread running submitted jobs in order."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
         self._queue: queue.Queue[tuple[Job[Any], JobFunction[Any]] | None] = queue.Queue()
-        self._engine: Engine | None = None
-        self._no_engine_reason = "No model is loaded yet."
-        self._thread = threading.Thread(target=self._run, name="confidente-model", daemon=True)
+        self._thread = threading.Thread(target=self._run, name=f"confidente-{name}", daemon=True)
         self._started = False
         self._stopping = False
         self._lock = threading.Lock()
         self._current: Job[Any] | None = None
 
-    def start(self) -> ModelWorker:
+    def start(self) -> Worker:
         with self._lock:
             if not self._started:
                 self._thread.start()
@@ -175,7 +171,7 @@ class ModelWorker:
         return job
 
     def shutdown(self, timeout: float | None = 30.0) -> None:
-        """Cancel queued and running jobs, unload the model and stop the thread."""
+        """Cancel queued and running jobs, release what the thread holds and stop it."""
         with self._lock:
             if self._stopping:
                 return
@@ -198,7 +194,7 @@ class ModelWorker:
             self._queue.put(None)
             self._thread.join(timeout)
         else:
-            self._close_engine()
+            self._release()
 
     def _run(self) -> None:
         while True:
@@ -218,9 +214,37 @@ class ModelWorker:
                 job._put(Failed(exc, traceback.format_exc()))
             finally:
                 self._current = None
-        self._close_engine()
+        self._release()
 
-    def _close_engine(self) -> None:
+    def _release(self) -> None:
+        """Called on the worker thread as it stops (or at shutdown if it never started)."""
+
+
+class ModelWorker(Worker):
+    """The thread that owns the loaded model."""
+
+    def __init__(self) -> None:
+        super().__init__("model")
+        self._engine: Engine | None = None
+        self._no_engine_reason = "No model is loaded yet."
+
+    def engine(self) -> Engine:
+        """The loaded engine; only for jobs running on this worker."""
+        if self._engine is None:
+            raise ModelError(self._no_engine_reason)
+        return self._engine
+
+    def replace_engine(self, factory: Callable[[], Engine]) -> Engine:
+        self._release()
+        try:
+            engine = factory()
+        except ConfidenteError as exc:
+            self._no_engine_reason = str(exc)
+            raise
+        self._engine = engine
+        return engine
+
+    def _release(self) -> None:
         if self._engine is not None:
             self._engine.close()
             self._engine = None
