@@ -29,7 +29,7 @@ def _no_dangling_model_threads() -> Iterator[None]:
     leaked = [
         t
         for t in threading.enumerate()
-        if t not in before and t.is_alive() and t.name == "confidente-model"
+        if t not in before and t.is_alive() and t.name.startswith("confidente-")
     ]
     assert not leaked, f"model worker threads outlived the test: {leaked}"
 
@@ -38,6 +38,16 @@ def _no_dangling_model_threads() -> Iterator[None]:
 def starter_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The real starter GGUF, assembled once for the whole run."""
     return ensure_starter_model(tmp_path_factory.mktemp("models"))
+
+
+@pytest.fixture(scope="session")
+def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The generated Spanish/English test corpus (tests/corpus.py), written once per run."""
+    from tests.corpus import build_corpus
+
+    folder = tmp_path_factory.mktemp("corpus")
+    build_corpus(folder)
+    return folder
 
 
 @pytest.fixture

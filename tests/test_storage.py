@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 
 import pytest
 
+from app.core.documents.records import Source
 from app.core.errors import StorageError
 from app.core.storage import ConversationStore
 
@@ -40,3 +42,33 @@ def test_a_corrupt_file_gives_a_clear_error_and_is_not_touched(tmp_path: Path) -
     with pytest.raises(StorageError, match="cannot be opened"):
         ConversationStore(path)
     assert path.read_bytes() == junk
+
+
+def test_a_version_1_file_is_upgraded_and_keeps_its_messages(tmp_path: Path) -> None:
+    path = tmp_path / "old.sqlite3"
+    db = sqlite3.connect(path)
+    db.executescript(
+        """
+        CREATE TABLE conversations (id INTEGER PRIMARY KEY, title TEXT NOT NULL,
+            created REAL NOT NULL, updated REAL NOT NULL, system_prompt TEXT,
+            context_start INTEGER NOT NULL DEFAULT 0);
+        CREATE TABLE messages (id INTEGER PRIMARY KEY, conversation_id INTEGER NOT NULL,
+            role TEXT NOT NULL, content TEXT NOT NULL, created REAL NOT NULL,
+            stopped INTEGER NOT NULL DEFAULT 0);
+        INSERT INTO conversations VALUES (1, 'Old', 1.0, 1.0, NULL, 0);
+        INSERT INTO messages VALUES (1, 1, 'user', 'Hola', 1.0, 0);
+        PRAGMA user_version = 1;
+        """
+    )
+    db.close()
+    store = ConversationStore(path)
+    try:
+        [message] = store.messages(1)
+        assert message.content == "Hola"
+        assert message.sources == ()
+        source = Source(1, "/docs/a.pdf", 3, "El plazo es de 30 días.", 0.9, 10, 33, "pdf")
+        answer = store.add_message(1, "assistant", "Treinta días [1].", sources=(source,))
+        assert store.messages(1)[-1] == answer
+        assert store.messages(1)[-1].sources == (source,)
+    finally:
+        store.close()

@@ -35,3 +35,7 @@ class ContextOverflowError(ConfidenteError):
 
 class NetworkBlockedError(ConfidenteError, PermissionError):
     """Something tried to open a connection that the privacy guard refused."""
+
+
+class DocumentError(ConfidenteError):
+    """A document library cannot do what was asked (unknown library, nothing indexed...)."""

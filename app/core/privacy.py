@@ -31,6 +31,8 @@ OFFLINE_ENVIRONMENT: dict[str, str] = {
     "TRANSFORMERS_OFFLINE": "1",
     "HF_DATASETS_OFFLINE": "1",
     "TOKENIZERS_PARALLELISM": "false",
+    "HF_HUB_DISABLE_PROGRESS_BARS": "1",  # no progress bars printed by libraries
+    "TRANSFORMERS_VERBOSITY": "error",
     "DO_NOT_TRACK": "1",
 }
 

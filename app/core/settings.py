@@ -36,6 +36,10 @@ class Settings:
     repeat_penalty: float = 1.1
     max_tokens: int = 512
     system_prompt: str = DEFAULT_SYSTEM_PROMPT
+    embedding_model: str | None = None  # None: the starter all-MiniLM-L6-v2; else a folder
+    chunk_size: int = 800  # characters; chosen by measuring recall (python -m bench.chunking)
+    chunk_overlap: int = 0  # measured: overlap added passages without finding more pages
+    sources: int = 5  # excerpts given to the model for a document answer
     version: int = field(default=SETTINGS_VERSION)
 
     def validated(self) -> Settings:
@@ -44,6 +48,11 @@ class Settings:
             problem = check(getattr(self, name))
             if problem:
                 raise SettingsError(f"Invalid setting {name} = {getattr(self, name)!r}: {problem}.")
+        if self.chunk_overlap * 2 > self.chunk_size:
+            raise SettingsError(
+                f"Invalid setting chunk_overlap = {self.chunk_overlap}: it must be at most half "
+                f"of chunk_size ({self.chunk_size})."
+            )
         if self.max_tokens >= self.context_length:
             raise SettingsError(
                 f"Invalid setting max_tokens = {self.max_tokens}: it must be smaller than "
@@ -105,6 +114,10 @@ _CHECKS: dict[str, Callable[[Any], str | None]] = {
     "repeat_penalty": _float_in(1.0, 2.0),
     "max_tokens": _int_in(1, 262_143),
     "system_prompt": _optional_text(20_000),
+    "embedding_model": _optional_text(4096),
+    "chunk_size": _int_in(200, 8000),
+    "chunk_overlap": _int_in(0, 4000),
+    "sources": _int_in(1, 20),
 }
 
 # Migrations from version N to N + 1, applied in order to the raw JSON object.

@@ -7,18 +7,17 @@ so a crash loses at most the message being written.
 
 from __future__ import annotations
 
-import sqlite3
-import threading
+import json
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Literal
 
+from app.core.database import Database, Schema
+from app.core.documents.records import Source
 from app.core.errors import StorageError
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 StoredRole = Literal["user", "assistant"]
 
 _SCHEMA = """
@@ -36,10 +35,16 @@ CREATE TABLE IF NOT EXISTS messages (
     role TEXT NOT NULL CHECK (role IN ('user', 'assistant')),
     content TEXT NOT NULL,
     created REAL NOT NULL,
-    stopped INTEGER NOT NULL DEFAULT 0
+    stopped INTEGER NOT NULL DEFAULT 0,
+    sources TEXT  -- JSON list of the passages a document answer cited, else NULL
 );
 CREATE INDEX IF NOT EXISTS messages_by_conversation ON messages (conversation_id, id);
 """
+
+# Upgrades from schema version N to N + 1, run in order on an existing file.
+_UPGRADES: dict[int, str] = {
+    1: "ALTER TABLE messages ADD COLUMN sources TEXT",
+}
 
 
 @dataclass(frozen=True)
@@ -60,44 +65,24 @@ class StoredMessage:
     content: str
     created: float
     stopped: bool
+    sources: tuple[Source, ...] = ()
+
+
+_CONVERSATIONS = Schema(
+    script=_SCHEMA,
+    version=SCHEMA_VERSION,
+    upgrades=_UPGRADES,
+    marker_table="messages",
+    label="the conversation file",
+    remedy="move it away to start with an empty history.",
+)
 
 
 class ConversationStore:
     def __init__(self, path: Path) -> None:
         self.path = path
-        self._lock = threading.Lock()
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
-            self._db.execute("PRAGMA foreign_keys = ON")
-            self._db.execute("PRAGMA journal_mode = WAL")
-            version = self._db.execute("PRAGMA user_version").fetchone()[0]
-            if version > SCHEMA_VERSION:
-                raise StorageError(
-                    f"The conversation file {path} was written by a newer Confidente; "
-                    "update Confidente to open it."
-                )
-            self._db.executescript(_SCHEMA)
-            self._db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
-        except sqlite3.DatabaseError as exc:
-            raise StorageError(
-                f"The conversation file {path} cannot be opened ({exc}). It was left untouched; "
-                "move it away to start with an empty history.",
-            ) from exc
-
-    @contextmanager
-    def _transaction(self) -> Iterator[sqlite3.Connection]:
-        with self._lock:
-            try:
-                self._db.execute("BEGIN IMMEDIATE")
-                try:
-                    yield self._db
-                except BaseException:
-                    self._db.execute("ROLLBACK")
-                    raise
-                self._db.execute("COMMIT")
-            except sqlite3.Error as exc:
-                raise StorageError(f"Could not save to the conversation file: {exc}") from exc
+        self._database = Database(path, _CONVERSATIONS)
+        self._transaction = self._database.transaction
 
     def create_conversation(self, title: str, system_prompt: str | None = None) -> Conversation:
         now = time.time()
@@ -132,25 +117,34 @@ class ConversationStore:
     def messages(self, conversation_id: int) -> list[StoredMessage]:
         with self._transaction() as db:
             rows = db.execute(
-                "SELECT id, conversation_id, role, content, created, stopped "
+                "SELECT id, conversation_id, role, content, created, stopped, sources "
                 "FROM messages WHERE conversation_id = ? ORDER BY id",
                 (conversation_id,),
             ).fetchall()
-        return [StoredMessage(r[0], r[1], r[2], r[3], r[4], bool(r[5])) for r in rows]
+        return [
+            StoredMessage(r[0], r[1], r[2], r[3], r[4], bool(r[5]), _sources_from_json(r[6]))
+            for r in rows
+        ]
 
     def add_message(
-        self, conversation_id: int, role: StoredRole, content: str, *, stopped: bool = False
+        self,
+        conversation_id: int,
+        role: StoredRole,
+        content: str,
+        *,
+        stopped: bool = False,
+        sources: tuple[Source, ...] = (),
     ) -> StoredMessage:
         now = time.time()
         with self._transaction() as db:
             cursor = db.execute(
-                "INSERT INTO messages (conversation_id, role, content, created, stopped) "
-                "VALUES (?, ?, ?, ?, ?)",
-                (conversation_id, role, content, now, int(stopped)),
+                "INSERT INTO messages (conversation_id, role, content, created, stopped, sources) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
+                (conversation_id, role, content, now, int(stopped), _sources_to_json(sources)),
             )
             db.execute("UPDATE conversations SET updated = ? WHERE id = ?", (now, conversation_id))
             message_id = int(cursor.lastrowid or 0)
-        return StoredMessage(message_id, conversation_id, role, content, now, stopped)
+        return StoredMessage(message_id, conversation_id, role, content, now, stopped, sources)
 
     def set_context_start(self, conversation_id: int, index: int) -> None:
         with self._transaction() as db:
@@ -159,5 +153,19 @@ class ConversationStore:
             )
 
     def close(self) -> None:
-        with self._lock:
-            self._db.close()
+        self._database.close()
+
+
+def _sources_to_json(sources: tuple[Source, ...]) -> str | None:
+    if not sources:
+        return None
+    return json.dumps([asdict(source) for source in sources], ensure_ascii=False)
+
+
+def _sources_from_json(text: str | None) -> tuple[Source, ...]:
+    if not text:
+        return ()
+    try:
+        return tuple(Source(**item) for item in json.loads(text))
+    except (ValueError, TypeError):  # written by a different version: show the answer without chips
+        return ()

@@ -1,0 +1,1 @@
+"""Documents: reading files, indexing them and finding the passages that answer a question."""

@@ -1,0 +1,471 @@
+"""Documents as a service: add, list, remove and search, for the GUI and the CLI alike.
+
+Writes (add, remove, re-index) run as jobs on one "index" worker thread, so
+there is a single writer and ingesting never waits behind the model. Reads
+(listing, searching) may run on any thread.
+
+Each file goes through: hash → read in the sandboxed child → chunk → embed →
+write. Writing follows a fixed order so that killing the process at any
+moment leaves an index that opens and answers: the catalog row is first
+marked "writing" (invisible to searches) together with its new passages,
+then the vectors are replaced, then the row is marked "indexed". The next
+write job clears whatever a killed one left in "writing", and checks that
+every indexed passage has its vector (re-embedding from the stored text if
+not), so re-running the same `add` finishes the job.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+import time
+from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
+
+from app.core.cancel import CancelToken
+from app.core.documents.catalog import Catalog, FileRecord, Library, StoredChunk
+from app.core.documents.chunking import chunk_pages
+from app.core.documents.embedder import Embedder, embedder_name
+from app.core.documents.extract import BrokenDocument, ExtractionLimits, UnreadableDocument
+from app.core.documents.formats import kind_of, scan
+from app.core.documents.records import (
+    Chunk,
+    Extracted,
+    FileOutcome,
+    FileStatus,
+    IndexedFile,
+    IngestProgress,
+    IngestReport,
+    Source,
+)
+from app.core.documents.retrieval import (
+    Candidate,
+    content_terms,
+    coverage,
+    fuse,
+    idf,
+    is_relevant,
+    keyword_query,
+    term_query,
+    worth_citing,
+)
+from app.core.documents.sandbox import IsolatedExtractor, ReaderUnavailable
+from app.core.documents.vectors import VectorIndex
+from app.core.errors import ConfidenteError, DocumentError, StorageError
+from app.core.paths import AppPaths
+from app.core.settings import Settings
+from app.core.worker import Job, JobContext, Worker
+
+DEFAULT_LIBRARY = "default"
+EMBED_BATCH = 64
+CANDIDATES = 40  # passages taken from each ranking before fusion
+PSEUDO_PAGE = 3000  # characters: how far apart two passages of a page-less file must be
+_HASH_BLOCK = 1 << 20
+
+
+def content_hash(path: Path) -> tuple[str, int]:
+    digest = hashlib.sha256()
+    size = 0
+    with path.open("rb") as file:
+        while block := file.read(_HASH_BLOCK):
+            digest.update(block)
+            size += len(block)
+    return digest.hexdigest(), size
+
+
+def check_library_name(name: str) -> str:
+    name = name.strip()
+    if not name or len(name) > 100 or any(ord(c) < 32 for c in name):
+        raise DocumentError(f"Invalid library name {name!r}: use 1 to 100 visible characters.")
+    return name
+
+
+class _Rate:
+    """Pages read per second since the job started."""
+
+    def __init__(self) -> None:
+        self.started = time.monotonic()
+        self.pages = 0
+
+    @property
+    def per_second(self) -> float:
+        elapsed = time.monotonic() - self.started
+        return self.pages / elapsed if elapsed > 0 else 0.0
+
+
+class DocumentService:
+    def __init__(
+        self,
+        worker: Worker,
+        paths: AppPaths,
+        settings: Callable[[], Settings],
+        limits: ExtractionLimits | None = None,
+    ) -> None:
+        self._worker = worker
+        self._settings = settings
+        self.limits = limits or ExtractionLimits()
+        folder = paths.data / "documents"
+        self.catalog = Catalog(folder / "catalog.sqlite3")
+        self.vectors = VectorIndex(folder / "vectors")
+        self._embedders: dict[str, Embedder] = {}
+        self._embedders_lock = threading.Lock()
+
+    # Reading (any thread)
+
+    def libraries(self) -> list[str]:
+        names = [library.name for library in self.catalog.libraries()]
+        return names if DEFAULT_LIBRARY in names else [DEFAULT_LIBRARY, *names]
+
+    def files(self, library: str = DEFAULT_LIBRARY) -> list[IndexedFile]:
+        found = self.catalog.library(check_library_name(library))
+        return self.catalog.files(found.id) if found else []
+
+    def search(
+        self, query: str, library: str = DEFAULT_LIBRARY, k: int = 5, mode: str = "hybrid"
+    ) -> list[Source]:
+        """The `k` most relevant passages, numbered from 1; [] when nothing is relevant.
+
+        `mode` "keyword" or "vector" uses one index alone (for measuring).
+        """
+        if not query.strip():
+            raise DocumentError("Type a question or some words to search for.")
+        if mode not in ("hybrid", "keyword", "vector"):
+            raise ValueError(f"unknown search mode {mode!r}")
+        found = self.catalog.library(check_library_name(library))
+        if found is None:
+            return []
+        terms = content_terms(query)
+        keyword_ids: list[int] = []
+        if terms and mode != "vector":
+            keyword_ids = self.catalog.keyword_search(found.id, keyword_query(terms), CANDIDATES)
+        vector_hits: list[tuple[int, float]] = []
+        if mode != "keyword":
+            vector = self.embedder(found.embedding_model).encode([query])[0]
+            vector_hits = self.vectors.query(found.id, vector, CANDIDATES)
+        candidates = fuse(keyword_ids, vector_hits)
+        stored = self.catalog.chunks([c.chunk_id for c in candidates])
+        weights = self._term_weights(found.id, terms)
+        chosen: list[tuple[Candidate, StoredChunk, float]] = []
+        places: set[tuple[str, int]] = set()
+        for candidate in candidates:
+            chunk = stored.get(candidate.chunk_id)
+            if chunk is None:  # its file is being rewritten or was removed
+                continue
+            place = (
+                chunk.path,
+                chunk.page if chunk.page is not None else -(chunk.start // PSEUDO_PAGE),
+            )
+            if place in places:  # one passage per page: five sources, five places
+                continue
+            places.add(place)
+            chosen.append((candidate, chunk, coverage(terms, chunk.text, weights)))
+            if len(chosen) == k:
+                break
+        if mode == "hybrid":
+            # The single-index modes rank without the relevance bar, to measure ranking alone.
+            if not any(is_relevant(c.similarity, cov) for c, _, cov in chosen):
+                return []
+            chosen = [item for item in chosen if worth_citing(item[0].similarity, item[2])]
+        return [
+            Source(
+                n=n,
+                path=chunk.path,
+                page=chunk.page,
+                text=chunk.text,
+                score=candidate.score,
+                start=chunk.start,
+                end=chunk.end,
+                kind=chunk.kind,
+            )
+            for n, (candidate, chunk, _) in enumerate(chosen, start=1)
+        ]
+
+    def _term_weights(self, library_id: int, terms: Sequence[str]) -> list[float]:
+        """IDF of each term in this library: rare words weigh more as evidence."""
+        passages = self.catalog.passage_count(library_id)
+        return [
+            idf(self.catalog.document_frequency(library_id, term_query(term)), passages)
+            for term in terms
+        ]
+
+    def read_document(self, path: str | Path, cancel: CancelToken | None = None) -> Extracted:
+        """A document's text as indexed, read in the sandbox (for the source viewer)."""
+        with IsolatedExtractor(self.limits) as extractor:
+            return extractor.extract(Path(path), cancel)
+
+    def embedder(self, name: str | None) -> Embedder:
+        key = embedder_name(name)
+        with self._embedders_lock:
+            embedder = self._embedders.get(key)
+            if embedder is None:
+                embedder = Embedder(name)
+                self._embedders[key] = embedder
+            return embedder
+
+    # Writing (one job at a time on the index worker)
+
+    def add(self, paths: Sequence[str | Path], library: str = DEFAULT_LIBRARY) -> Job[IngestReport]:
+        """Index files and folders; unchanged files are skipped, changed ones replaced,
+        and files that vanished from an added folder are removed."""
+        if not paths:
+            raise DocumentError("Name at least one file or folder to add.")
+        name = check_library_name(library)
+        return self._worker.submit(
+            "add documents", lambda ctx: self._ingest(ctx, name, list(paths), force=False)
+        )
+
+    def reindex(self, library: str = DEFAULT_LIBRARY) -> Job[IngestReport]:
+        """Read every file of the library again, and forget those that are gone."""
+        name = check_library_name(library)
+
+        def run(ctx: JobContext) -> IngestReport:
+            found = self.catalog.library(name)
+            paths = [f.path for f in self.catalog.files(found.id)] if found else []
+            return self._ingest(ctx, name, paths, force=True)
+
+        return self._worker.submit("re-index documents", run)
+
+    def remove(
+        self, paths: Sequence[str | Path], library: str = DEFAULT_LIBRARY
+    ) -> Job[list[FileOutcome]]:
+        """Forget files (or every file under a folder): their text leaves both indexes."""
+        name = check_library_name(library)
+
+        def run(ctx: JobContext) -> list[FileOutcome]:
+            found = self.catalog.library(name)
+            if found is None:
+                return [
+                    FileOutcome(str(p), FileStatus.FAILED, "Not in this library.") for p in paths
+                ]
+            self._repair(ctx, found)
+            outcomes: list[FileOutcome] = []
+            for path in paths:
+                given = Path(path).expanduser()
+                records: list[FileRecord] = []
+                for key in dict.fromkeys((str(given.resolve()), str(given.absolute()))):
+                    records.extend(
+                        r for r in self.catalog.files_under(found.id, key) if r not in records
+                    )
+                if not records:
+                    outcomes.append(
+                        FileOutcome(str(path), FileStatus.FAILED, "Not in this library.")
+                    )
+                for record in records:
+                    self._forget(found, record)
+                    outcomes.append(FileOutcome(record.path, FileStatus.REMOVED))
+            if any(o.status is FileStatus.REMOVED for o in outcomes):
+                self.catalog.scrub()
+            return outcomes
+
+        return self._worker.submit("remove documents", run)
+
+    def close(self) -> None:
+        self.vectors.close()
+        self.catalog.close()
+
+    # The ingest job
+
+    def _ingest(
+        self, ctx: JobContext, name: str, paths: Sequence[str | Path], *, force: bool
+    ) -> IngestReport:
+        settings = self._settings()
+        library = self.catalog.library(name, embedder_name(settings.embedding_model))
+        assert library is not None
+        if library.embedding_model != embedder_name(settings.embedding_model) and force:
+            # Re-indexing is how a library moves to the embedding model now in Settings:
+            # its vectors mean nothing to the new model, so every file is read afresh.
+            for record in self.catalog.records(library.id):
+                self.catalog.mark_writing(record.id)
+            self.vectors.drop(library.id)
+            self.catalog.set_embedding_model(library.id, embedder_name(settings.embedding_model))
+            library = self.catalog.library(name)
+            assert library is not None
+        embedder = self.embedder(library.embedding_model)
+        self._repair(ctx, library)
+
+        found = scan(paths)
+        vanished = self._forget_vanished(library, paths, set(map(str, found.files)))
+        gone = {o.path for o in vanished}
+        outcomes: list[FileOutcome] = [
+            o for o in found.skipped if str(Path(o.path).expanduser().absolute()) not in gone
+        ]
+        outcomes.extend(vanished)
+        rate = _Rate()
+        chunks_total = 0
+        total = len(found.files)
+        with IsolatedExtractor(self.limits) as extractor:
+            for index, path in enumerate(found.files):
+                if ctx.cancel.cancelled:
+                    outcomes.extend(
+                        FileOutcome(str(p), FileStatus.CANCELLED, "Cancelled before it was read.")
+                        for p in found.files[index:]
+                    )
+                    break
+
+                def progress(
+                    stage: str, outcome: FileOutcome | None = None, *, at: int = index
+                ) -> None:
+                    ctx.update(
+                        IngestProgress(
+                            str(found.files[at]),
+                            at,
+                            total,
+                            rate.pages,
+                            rate.per_second,
+                            stage,
+                            outcome,
+                        )
+                    )
+
+                progress("reading")
+                outcome = self._ingest_file(
+                    ctx, library, path, extractor, embedder, settings, force, progress
+                )
+                rate.pages += outcome.pages
+                chunks_total += outcome.chunks
+                outcomes.append(outcome)
+                progress("done", outcome)
+        if any(o.status in (FileStatus.INDEXED, FileStatus.REMOVED) for o in outcomes):
+            self.catalog.scrub()
+        return IngestReport(
+            library.name,
+            tuple(outcomes),
+            rate.pages,
+            chunks_total,
+            time.monotonic() - rate.started,
+        )
+
+    def _ingest_file(
+        self,
+        ctx: JobContext,
+        library: Library,
+        path: Path,
+        extractor: IsolatedExtractor,
+        embedder: Embedder,
+        settings: Settings,
+        force: bool,
+        progress: Callable[[str], None],
+    ) -> FileOutcome:
+        key = str(path)
+        kind = kind_of(path) or ""
+        try:
+            digest, size = content_hash(path)
+        except OSError as exc:
+            return FileOutcome(key, FileStatus.FAILED, f"Cannot open the file: {exc.strerror}.")
+        record = self.catalog.file(library.id, key)
+        if record is not None and record.content_hash == digest and not force:
+            if record.state == "indexed":
+                return FileOutcome(key, FileStatus.UNCHANGED, "", 0, 0)
+            if record.state in ("skipped", "failed"):
+                status = FileStatus.SKIPPED if record.state == "skipped" else FileStatus.FAILED
+                reason = next(f.reason for f in self.catalog.files(library.id) if f.path == key)
+                return FileOutcome(key, status, reason + " (unchanged since the last try)")
+        try:
+            extracted = extractor.extract(path, ctx.cancel)
+        except (UnreadableDocument, BrokenDocument) as exc:
+            status = (
+                FileStatus.SKIPPED if isinstance(exc, UnreadableDocument) else FileStatus.FAILED
+            )
+            if record is not None and record.chunks:
+                self._forget(library, record)
+            self.catalog.record_unread(
+                library.id,
+                key,
+                kind=kind,
+                content_hash=digest,
+                size=size,
+                state=status.value,
+                reason=str(exc),
+            )
+            return FileOutcome(key, status, str(exc))
+        except ReaderUnavailable as exc:  # not the file's fault: try again next time
+            return FileOutcome(key, FileStatus.FAILED, str(exc))
+        except ConfidenteError as exc:  # cancelled while reading
+            return FileOutcome(key, FileStatus.CANCELLED, str(exc))
+
+        chunks = chunk_pages(extracted.pages, settings.chunk_size, settings.chunk_overlap)
+        pages = len(extracted.pages)
+        if not chunks:
+            self.catalog.record_unread(
+                library.id,
+                key,
+                kind=kind,
+                content_hash=digest,
+                size=size,
+                state="skipped",
+                reason="No text found in this file.",
+            )
+            return FileOutcome(key, FileStatus.SKIPPED, "No text found in this file.", pages)
+        progress("embedding")
+        vectors = []
+        for offset in range(0, len(chunks), EMBED_BATCH):
+            if ctx.cancel.cancelled:
+                return FileOutcome(key, FileStatus.CANCELLED, "Cancelled while indexing.")
+            vectors.append(embedder.encode(_embedding_texts(chunks[offset : offset + EMBED_BATCH])))
+        import numpy as np
+
+        progress("writing")
+        file_id, ids = self.catalog.begin_file(
+            library.id, key, kind=kind, content_hash=digest, size=size, chunks=chunks
+        )
+        self.vectors.delete_file(library.id, file_id)
+        self.vectors.add(library.id, file_id, ids, np.concatenate(vectors))
+        self.catalog.finish_file(file_id, pages=pages, chunks=len(chunks))
+        return FileOutcome(key, FileStatus.INDEXED, "", pages, len(chunks))
+
+    def _forget(self, library: Library, record: FileRecord) -> None:
+        self.catalog.mark_writing(record.id)
+        self.vectors.delete_file(library.id, record.id)
+        self.catalog.delete_file(record.id)
+
+    def _forget_vanished(
+        self, library: Library, paths: Iterable[str | Path], present: set[str]
+    ) -> list[FileOutcome]:
+        """Files known under an added folder (or added by name) that no longer exist."""
+        outcomes: list[FileOutcome] = []
+        for path in paths:
+            root = Path(path).expanduser().absolute()
+            for record in self.catalog.files_under(library.id, str(root)):
+                if record.path not in present and not Path(record.path).exists():
+                    self._forget(library, record)
+                    outcomes.append(
+                        FileOutcome(record.path, FileStatus.REMOVED, "The file no longer exists.")
+                    )
+        return outcomes
+
+    def _repair(self, ctx: JobContext, library: Library) -> None:
+        """Finish what a killed write left: drop half-written files, restore missing vectors,
+        delete vectors whose passage is gone."""
+        for record in self.catalog.unfinished(library.id):
+            self._forget(library, record)
+        expected = self.catalog.chunk_ids(library.id)
+        try:
+            count = self.vectors.count(library.id)
+        except StorageError as exc:
+            kept = self.vectors.set_aside()
+            ctx.notice(
+                f"The vector index could not be opened ({exc}); it was moved to {kept.name} "
+                "and is being rebuilt from the stored passages."
+            )
+            count = self.vectors.count(library.id)
+        if count == len(expected):
+            return
+        present = self.vectors.ids(library.id)
+        orphans = sorted(present - expected)
+        if orphans:
+            self.vectors.delete_ids(library.id, orphans)
+        missing = sorted(expected - present)
+        if missing:
+            ctx.notice(f"Restoring {len(missing)} missing passages in the vector index…")
+            embedder = self.embedder(library.embedding_model)
+            rows = self.catalog.chunk_texts(missing)
+            by_file: dict[int, list[tuple[int, str]]] = {}
+            for chunk_id, file_id, text in rows:
+                by_file.setdefault(file_id, []).append((chunk_id, text))
+            for file_id, items in by_file.items():
+                vectors = embedder.encode([text for _, text in items])  # as _embedding_texts
+                self.vectors.add(library.id, file_id, [i for i, _ in items], vectors)
+
+
+def _embedding_texts(chunks: Sequence[Chunk]) -> list[str]:
+    return [chunk.text for chunk in chunks]
