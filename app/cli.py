@@ -13,7 +13,7 @@ import sys
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, TextIO
 
-from app import __version__
+from app import __version__, cli_documents
 from app.core import privacy
 from app.core.errors import ConfidenteError
 
@@ -44,6 +44,16 @@ def build_parser() -> argparse.ArgumentParser:
     chat.add_argument("--max-tokens", type=int, metavar="N", help="longest answer, in tokens")
     chat.add_argument("--json", action="store_true", help="print one JSON document (needs MESSAGE)")
 
+    ask = commands.add_parser("ask", help="answer QUESTION from your documents, with sources")
+    ask.add_argument("question")
+    cli_documents.add_library_option(ask)
+    ask.add_argument("-k", type=int, metavar="N", help="number of excerpts given to the model")
+    ask.add_argument("--model", metavar="PATH", default=argparse.SUPPRESS, help="GGUF model file")
+    ask.add_argument("--conversation", type=int, metavar="ID", help="continue a conversation")
+    ask.add_argument("--max-tokens", type=int, metavar="N", help="longest answer, in tokens")
+    ask.add_argument("--json", action="store_true", help="print one JSON document")
+    cli_documents.register(commands)
+
     conversations = commands.add_parser("conversations", help="list stored conversations")
     conversations.add_argument("--json", action="store_true", help="print JSON")
 
@@ -66,9 +76,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return run_gui(sys.argv[:1], args.model)
     handlers: dict[str, Callable[[argparse.Namespace], int]] = {
         "chat": _chat,
+        "ask": _ask,
         "conversations": _conversations,
         "doctor": _doctor,
         "models": _models,
+        **cli_documents.HANDLERS,
     }
     try:
         return handlers[args.command](args)
@@ -219,7 +231,46 @@ def _interactive(services: Services, conversation: int | None) -> int:
             print(f"\nconfidente: {exc}", file=sys.stderr)
             continue
         conversation = reply.conversation_id
-        print(" [stopped]" if reply.stats.finish_reason == "cancelled" else "")
+        stopped = reply.stats.finish_reason == "cancelled"
+        print(" [stopped]" if stopped else "")
+
+
+def _ask(args: argparse.Namespace) -> int:
+    overrides: dict[str, Any] = {}
+    if args.max_tokens:
+        overrides["max_tokens"] = args.max_tokens
+    if args.k is not None:
+        overrides["sources"] = args.k
+    services = _services(args, **overrides)
+    try:
+        _load_model(services, quiet=args.json)
+        job = services.chat.send(args.conversation, args.question, library=args.library)
+        reply, notices = _stream_reply(job, None if args.json else sys.stdout)
+    finally:
+        services.close()
+    stopped = reply.stats.finish_reason == "cancelled"
+    if args.json:
+        timings = {key: round(value, 2) for key, value in reply.timings.items()}
+        timings["prompt_tokens"] = reply.stats.prompt_tokens
+        timings["generated_tokens"] = reply.stats.generated_tokens
+        document = {
+            "answer": reply.message.content,
+            "sources": [source.to_json() for source in reply.sources],
+            "model": reply.model,
+            "timings": timings,
+            "conversation_id": reply.conversation_id,
+            "notices": notices,
+        }
+        print(json.dumps(document, ensure_ascii=False))
+        return EXIT_INTERRUPTED if stopped else EXIT_OK
+    print(" [stopped]" if stopped else "")
+    if reply.sources:
+        print("\nSources:")
+        for source in reply.sources:
+            where = source.path + (f", page {source.page}" if source.page is not None else "")
+            snippet = " ".join(source.text.split())
+            print(f"  [{source.n}] {where}: {snippet[:160]}{'…' if len(snippet) > 160 else ''}")
+    return EXIT_INTERRUPTED if stopped else EXIT_OK
 
 
 def _conversations(args: argparse.Namespace) -> int:

@@ -27,7 +27,7 @@ from app.core.errors import ContextOverflowError, ModelError
 from app.core.gguf import GGUFInfo, read_gguf_info
 from app.core.prompt import ChatMessage, PromptFormat, prompt_format_for
 
-FinishReason = Literal["stop", "length", "cancelled"]
+FinishReason = Literal["stop", "length", "cancelled", "nothing_found"]
 CONTEXT_STEP = 256
 
 

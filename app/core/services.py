@@ -1,4 +1,4 @@
-"""Everything a front end needs, wired once: paths, settings, storage, model, chat.
+"""Everything a front end needs, wired once: paths, settings, storage, model, chat, documents.
 
 The GUI and the CLI both build one `Services` and call it; neither touches
 llama.cpp or SQLite directly.
@@ -10,11 +10,12 @@ from dataclasses import replace
 from typing import Any
 
 from app.core.chat import ChatService
+from app.core.documents.service import DocumentService
 from app.core.models import ModelService
 from app.core.paths import AppPaths, app_paths
 from app.core.settings import Settings, load_settings
 from app.core.storage import ConversationStore
-from app.core.worker import ModelWorker
+from app.core.worker import ModelWorker, Worker
 
 
 class Services:
@@ -30,8 +31,12 @@ class Services:
         self.store = ConversationStore(self.paths.conversations_db)
         self.worker = ModelWorker()
         self.models = ModelService(self.worker, self.paths)
-        self.chat = ChatService(self.worker, self.store, lambda: self.settings)
+        self.index_worker = Worker("index")
+        self.documents = DocumentService(self.index_worker, self.paths, lambda: self.settings)
+        self.chat = ChatService(self.worker, self.store, lambda: self.settings, self.documents)
 
     def close(self) -> None:
         self.worker.shutdown()
+        self.index_worker.shutdown()
+        self.documents.close()
         self.store.close()
