@@ -101,6 +101,8 @@ def test_doctor_reports_build_models_and_privacy(
     assert report["network"]["telemetry_disabled"] is True
     assert report["network"]["listening_sockets"] == []
     assert report["paths"]["data"].startswith(str(confidente_home))
+    assert report["documents"]["embedding_model"]["ok"] is True
+    assert report["documents"]["libraries"] == []
 
 
 def test_help_works_without_loading_anything(confidente_home: Path) -> None:

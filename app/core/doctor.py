@@ -49,6 +49,7 @@ def diagnose(paths: AppPaths, settings: Settings, warnings: list[str]) -> dict[s
             "from_CONFIDENTE_HOME": bool(os.environ.get("CONFIDENTE_HOME")),
         },
         "models": _models(paths, settings),
+        "documents": _documents(paths, settings),
         "network": {
             "connections_refused_by_guard": privacy.network_guard_installed(),
             "telemetry_disabled": all(
@@ -84,3 +85,48 @@ def _models(paths: AppPaths, settings: Settings) -> list[dict[str, Any]]:
             entry.update(present=False, ok=False, checksum=str(exc))
         found.append(entry)
     return found
+
+
+def _documents(paths: AppPaths, settings: Settings) -> dict[str, Any]:
+    """The embedding model and the libraries, read without loading torch or Chroma."""
+    from app.core.documents.catalog import Catalog
+    from app.core.documents.embedder import embedder_location, embedder_name
+
+    report: dict[str, Any] = {"index": str(paths.data / "documents")}
+    try:
+        location = embedder_location(settings.embedding_model)
+        report["embedding_model"] = {
+            "name": embedder_name(settings.embedding_model),
+            "path": str(location),
+            "ok": True,
+        }
+    except ConfidenteError as exc:
+        report["embedding_model"] = {
+            "name": settings.embedding_model,
+            "ok": False,
+            "error": str(exc),
+        }
+    catalog_file = paths.data / "documents" / "catalog.sqlite3"
+    libraries: list[dict[str, Any]] = []
+    if catalog_file.exists():
+        try:
+            catalog = Catalog(catalog_file)
+        except ConfidenteError as exc:
+            report["error"] = str(exc)
+        else:
+            try:
+                for library in catalog.libraries():
+                    files = catalog.files(library.id)
+                    libraries.append(
+                        {
+                            "name": library.name,
+                            "files": len(files),
+                            "indexed": sum(1 for f in files if f.status == "indexed"),
+                            "passages": sum(f.chunks for f in files),
+                            "embedding_model": library.embedding_model,
+                        }
+                    )
+            finally:
+                catalog.close()
+    report["libraries"] = libraries
+    return report
