@@ -348,6 +348,7 @@ def test_run_gui_runs_until_the_window_closes(
     # The network guard is an audit hook that cannot be removed: keep it out of the test run.
     monkeypatch.setattr(main_window, "install_network_guard", lambda: None)
     seen: list[str] = []
+    before = set(threading.enumerate())  # session fixtures may hold workers of their own
 
     def close_when_ready() -> None:
         windows = [w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow)]
@@ -363,7 +364,9 @@ def test_run_gui_runs_until_the_window_closes(
         assert main_window.run_gui(["confidente"], str(starter_model)) == 0
     assert seen
     assert "Gemma 3" in seen[0]
-    assert not [t for t in threading.enumerate() if t.name.startswith("confidente")]
+    assert not [
+        t for t in threading.enumerate() if t.name.startswith("confidente") and t not in before
+    ]
 
 
 def test_run_gui_shows_why_it_cannot_start(
