@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import json
+import multiprocessing
 import sys
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, TextIO
@@ -68,6 +69,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    # In a frozen app the document reader's child process re-enters here: let it run.
+    multiprocessing.freeze_support()
     privacy.install_network_guard()
     args = build_parser().parse_args(argv)
     if args.command is None:
