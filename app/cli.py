@@ -29,7 +29,7 @@ EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="confidente",
-        description="A private assistant: chat with a local model, offline. "
+        description="A private assistant: chat with a local model and your documents, offline. "
         "Without a command, opens the window.",
     )
     parser.add_argument("--version", action="version", version=f"confidente {__version__}")
