@@ -214,11 +214,19 @@ def _docs(args: argparse.Namespace) -> int:
     if not files:
         print(f"Library {args.library} is empty. Add documents with: confidente add PATH")
     for f in files:
-        detail = f"{f.pages} pages, {f.chunks} passages" if f.status == "indexed" else f.reason
+        detail = (
+            f"{_count(f.pages, 'page')}, {_count(f.chunks, 'passage')}"
+            if f.status == "indexed"
+            else f.reason
+        )
         print(f"{f.status:<8} {f.path}  ({detail})")
     if len(libraries) > 1:
         print(f"Libraries: {', '.join(libraries)}", file=sys.stderr)
     return 0
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}" + ("" if number == 1 else "s")
 
 
 def _remove(args: argparse.Namespace) -> int:

@@ -53,6 +53,8 @@ def test_add_docs_search_remove(confidente_home: Path, tmp_path: Path) -> None:
     assert listed["contrato.txt"]["status"] == "indexed"
     assert listed["contrato.txt"]["chunks"] >= 1
     assert listed["broken.pdf"]["status"] == "failed"
+    assert listed["photo.png"]["status"] == "skipped"  # listed with its reason, not lost
+    assert "Image" in listed["photo.png"]["reason"]
 
     found = _run(["search", "preaviso de sesenta dias", "--json", "-k", "2"], confidente_home)
     assert found.returncode == 0, found.stderr

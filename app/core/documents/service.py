@@ -289,6 +289,8 @@ class DocumentService:
         outcomes: list[FileOutcome] = [
             o for o in found.skipped if str(Path(o.path).expanduser().absolute()) not in gone
         ]
+        for outcome in outcomes:
+            self._remember_skipped(library, outcome)
         outcomes.extend(vanished)
         rate = _Rate()
         chunks_total = 0
@@ -412,6 +414,24 @@ class DocumentService:
         self.vectors.add(library.id, file_id, ids, np.concatenate(vectors))
         self.catalog.finish_file(file_id, pages=pages, chunks=len(chunks))
         return FileOutcome(key, FileStatus.INDEXED, "", pages, len(chunks))
+
+    def _remember_skipped(self, library: Library, outcome: FileOutcome) -> None:
+        """Keep a file the scan left out (an image, a binary) in the listing, with why."""
+        path = Path(outcome.path).resolve()
+        if outcome.status is not FileStatus.SKIPPED or not path.is_file():
+            return
+        record = self.catalog.file(library.id, str(path))
+        if record is not None and record.chunks:
+            self._forget(library, record)
+        self.catalog.record_unread(
+            library.id,
+            str(path),
+            kind="",
+            content_hash="",
+            size=path.stat().st_size,
+            state="skipped",
+            reason=outcome.reason,
+        )
 
     def _forget(self, library: Library, record: FileRecord) -> None:
         self.catalog.mark_writing(record.id)
