@@ -12,6 +12,7 @@ from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QFrame, QLabel, QScrollArea, QVBoxLayout, QWidget
 
+from app.core.documents.records import Source
 from app.core.storage import StoredMessage
 from app.gui.message_view import MessageView, Role
 
@@ -27,9 +28,11 @@ class ChatView(QScrollArea):
 
     Signals:
         link_refused(str): a link in a message was clicked; it was not opened.
+        source_chosen(object): a citation or source of an answer was clicked (a `Source`).
     """
 
     link_refused = Signal(str)
+    source_chosen = Signal(object)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -66,13 +69,16 @@ class ChatView(QScrollArea):
     def show_messages(self, messages: Sequence[StoredMessage]) -> None:
         self.clear()
         for message in messages:
-            view = self.add_message(message.role, message.content)
+            view = self.add_message(message.role, message.content, message.sources)
             if message.stopped:
                 view.set_note(STOPPED_NOTE)
 
-    def add_message(self, role: Role, text: str = "") -> MessageView:
-        view = MessageView(role, text)
+    def add_message(
+        self, role: Role, text: str = "", sources: Sequence[Source] = ()
+    ) -> MessageView:
+        view = MessageView(role, text, sources=sources)
         view.body.link_refused.connect(self.link_refused)
+        view.source_chosen.connect(self.source_chosen)
         self._append(view)
         return view
 

@@ -1,4 +1,5 @@
-"""Where the user writes: a growing text box, Send and Stop.
+"""Where the user writes: a growing text box, Send and Stop, and whether the
+answer should come from a document library.
 
 Enter sends; Shift+Enter starts a new line. The box stays editable while an
 answer streams, so the next message can be written meanwhile; only sending
@@ -9,7 +10,15 @@ from __future__ import annotations
 
 from PySide6.QtCore import QSizeF, Qt, Signal, Slot
 from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QHBoxLayout, QPlainTextEdit, QPushButton, QSizePolicy, QWidget
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QHBoxLayout,
+    QPlainTextEdit,
+    QPushButton,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
 
 MIN_LINES = 2
 MAX_LINES = 8
@@ -53,8 +62,15 @@ class MessageBox(QPlainTextEdit):
         self.setFixedHeight(int(lines * self.fontMetrics().lineSpacing() + frame) + 2)
 
 
+DOCUMENTS_TEXT = "Answer from documents: {library}"
+DOCUMENTS_TIP = (
+    "On: answers use only the documents of the library “{library}” and cite them. "
+    "Off: a plain chat with the model."
+)
+
+
 class Composer(QWidget):
-    """The message box with its Send and Stop buttons.
+    """The message box with its Send and Stop buttons, and the documents toggle.
 
     Signals:
         submitted(str): the user asked to send this text (Enter or Send).
@@ -74,11 +90,19 @@ class Composer(QWidget):
         self.stop_button.setAccessibleName("Stop")
         self.stop_button.setToolTip("Stop the answer (Esc)")
         self.stop_button.setEnabled(False)
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(12, 6, 12, 10)
-        layout.addWidget(self.editor, 1)
-        layout.addWidget(self.send_button, 0, Qt.AlignmentFlag.AlignBottom)
-        layout.addWidget(self.stop_button, 0, Qt.AlignmentFlag.AlignBottom)
+        self.documents_toggle = QCheckBox()
+        self.documents_toggle.setAccessibleName("Answer from documents")
+        self._library = ""
+        self.set_library("default")
+        row = QHBoxLayout()
+        row.addWidget(self.editor, 1)
+        row.addWidget(self.send_button, 0, Qt.AlignmentFlag.AlignBottom)
+        row.addWidget(self.stop_button, 0, Qt.AlignmentFlag.AlignBottom)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(12, 4, 12, 10)
+        layout.setSpacing(4)
+        layout.addWidget(self.documents_toggle)
+        layout.addLayout(row)
         self.editor.submitted.connect(self.submitted)
         self.send_button.clicked.connect(self.on_send_clicked)
         self.stop_button.clicked.connect(self.stop_requested)
@@ -88,6 +112,19 @@ class Composer(QWidget):
 
     def clear(self) -> None:
         self.editor.clear()
+
+    def set_library(self, library: str) -> None:
+        """Name the library that answers come from while the toggle is on."""
+        self._library = library
+        self.documents_toggle.setText(DOCUMENTS_TEXT.format(library=library))
+        self.documents_toggle.setToolTip(DOCUMENTS_TIP.format(library=library))
+
+    def set_answer_from_documents(self, on: bool) -> None:
+        self.documents_toggle.setChecked(on)
+
+    def library(self) -> str | None:
+        """The library to answer from, or None for a plain chat."""
+        return self._library if self.documents_toggle.isChecked() else None
 
     def set_sending_allowed(self, allowed: bool, hint: str) -> None:
         self.send_button.setEnabled(allowed)

@@ -1,4 +1,4 @@
-"""The main window: conversations on the left, the chat on the right.
+"""The main window: conversations on the left, the chat in the middle, documents on the right.
 
 The model's state goes loading → ready, or loading → failed → (Retry) loading.
 Sending is allowed while the model loads: the turn queues behind the load on
@@ -6,6 +6,10 @@ core's model worker, and the banner and the message box say so. After a failed
 load, sending is refused until a retry succeeds. One answer streams at a time;
 Stop or Esc ends it, and leaving the conversation (New chat, another
 conversation) stops it too — the partial answer is kept, marked as stopped.
+
+Files and folders dropped anywhere on the window go to the library selected in
+the Documents pane; with "Answer from documents" on, questions are answered
+from that library, and the answer's citations open the source viewer.
 """
 
 from __future__ import annotations
@@ -16,9 +20,17 @@ from typing import Final, Literal, cast
 
 from PySide6.QtCore import QEvent, QObject, Qt, Slot
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
-from PySide6.QtWidgets import QApplication, QMainWindow, QSplitter, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QDockWidget,
+    QMainWindow,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
 
-from app.core.chat import ChatReply, TurnStarted
+from app.core.chat import ChatReply, SourcesFound, TurnStarted
+from app.core.documents.records import Source
 from app.core.engine import ModelInfo
 from app.core.errors import ConfidenteError, ModelError
 from app.core.privacy import install_network_guard
@@ -29,8 +41,13 @@ from app.gui.chat_view import STOPPED_NOTE, ChatView
 from app.gui.collector import GuiThreadCollector
 from app.gui.composer import Composer
 from app.gui.conversation_panel import ConversationPanel
+from app.gui.document_model import file_name
+from app.gui.documents_panel import DocumentsPanel
+from app.gui.drops import DroppedFiles, FileDropFilter
 from app.gui.errors import ErrorReporter, show_error
+from app.gui.library import LibraryController
 from app.gui.message_view import MessageView
+from app.gui.source_viewer import SourceViewer
 from app.gui.status import AppStatusBar, ModelBanner
 from app.gui.tasks import JobBridge, TaskManager
 
@@ -42,6 +59,10 @@ HINTS: Final[Mapping[ModelState, str]] = {
     "ready": "Write a message. Enter sends, Shift+Enter starts a new line.",
     "failed": "No model is loaded: press “Retry loading” above.",
 }
+MODEL_DROPPED = (
+    "{name} is a model file, not a document, so it was not indexed. Choosing a model "
+    "from a file will come in a later version."
+)
 
 
 @dataclass
@@ -54,7 +75,8 @@ class _Turn:
 
 
 class MainWindow(QMainWindow):
-    """Conversations on the left, the chat on the right, the model's state around them."""
+    """Conversations on the left, the chat in the middle, the documents on the right,
+    the model's state around them."""
 
     def __init__(self, services: Services, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -67,14 +89,17 @@ class MainWindow(QMainWindow):
         self._opening: int | None = None  # conversation whose messages are being read
         self._turn: _Turn | None = None
         self._shut_down = False
+        self.source_viewer: SourceViewer | None = None
         self.setWindowTitle("Confidente")
-        self.resize(1100, 720)
+        self.resize(1280, 760)
         self._build_widgets()
+        self._build_documents()
         self._build_actions()
         for warning in services.warnings:
             self.chat_view.add_notice(warning)
         self.status.show_loading()
         self.refresh_conversations()
+        self.library.start()
         self._update_actions()
 
     @property
@@ -117,7 +142,36 @@ class MainWindow(QMainWindow):
         self.composer.stop_requested.connect(self.on_stop)
         self.banner.retry_requested.connect(self.load_model)
         self.chat_view.link_refused.connect(self.on_link_refused)
+        self.chat_view.source_chosen.connect(self.open_source)
         self.composer.editor.setFocus()
+
+    def _build_documents(self) -> None:
+        self.documents_panel = DocumentsPanel()
+        self.documents_dock = QDockWidget("Documents", self)
+        self.documents_dock.setObjectName("documentsDock")
+        self.documents_dock.setAccessibleName("Documents")
+        self.documents_dock.setFeatures(
+            QDockWidget.DockWidgetFeature.DockWidgetMovable
+            | QDockWidget.DockWidgetFeature.DockWidgetClosable
+        )
+        self.documents_dock.setWidget(self.documents_panel)
+        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.documents_dock)
+        self.resizeDocks([self.documents_dock], [320], Qt.Orientation.Horizontal)
+        self.library = LibraryController(
+            self._services.documents, self.tasks, self.documents_panel, self
+        )
+        self.library.library_changed.connect(self.on_library_changed)
+        self.library.indexing_progressed.connect(self.status.show_indexing)
+        self.library.job_ended.connect(self.on_documents_job_ended)
+        self.library.documents_added.connect(self.on_documents_added)
+        self.library.notice_received.connect(self.on_documents_notice)
+        self.composer.set_library(self.library.library)
+        # Drop anywhere: on the window, and on the message box, which would paste the URL.
+        self.setAcceptDrops(True)
+        self.drops = FileDropFilter(self)
+        self.drops.files_dropped.connect(self.on_files_dropped)
+        for target in (self, self.composer.editor.viewport()):
+            target.installEventFilter(self.drops)
 
     def _build_actions(self) -> None:
         chat_menu = self.menuBar().addMenu("&Chat")
@@ -133,6 +187,13 @@ class MainWindow(QMainWindow):
         chat_menu.addActions([self.new_chat_action, self.stop_action])
         chat_menu.addSeparator()
         chat_menu.addAction(quit_action)
+        documents_menu = self.menuBar().addMenu("&Documents")
+        add_files = documents_menu.addAction("Add &files…")
+        add_files.triggered.connect(self.documents_panel.on_add_files_clicked)
+        add_folder = documents_menu.addAction("Add a f&older…")
+        add_folder.triggered.connect(self.documents_panel.on_add_folder_clicked)
+        documents_menu.addSeparator()
+        documents_menu.addAction(self.documents_dock.toggleViewAction())
         model_menu = self.menuBar().addMenu("&Model")
         self.retry_action = QAction("&Retry loading", self)
         self.retry_action.triggered.connect(self.load_model)
@@ -191,7 +252,9 @@ class MainWindow(QMainWindow):
         if not text.strip() or not self._can_send():
             return
         try:
-            job = self._services.chat.send(self._conversation_id, text)
+            job = self._services.chat.send(
+                self._conversation_id, text, library=self.composer.library()
+            )
         except ConfidenteError as error:
             show_error(self, error)
             return
@@ -223,11 +286,16 @@ class MainWindow(QMainWindow):
 
     @Slot(object)
     def on_turn_update(self, value: object) -> None:
-        """The question is saved: its conversation is now the one on screen, and listed."""
+        """The question is saved: its conversation is now the one on screen, and listed.
+        Or the passages of a document answer are chosen: the answer will cite them."""
         turn = self._turn
-        if isinstance(value, TurnStarted) and turn is not None and self.sender() is turn.bridge:
+        if turn is None or self.sender() is not turn.bridge:
+            return
+        if isinstance(value, TurnStarted):
             self._conversation_id = value.conversation_id
             self.refresh_conversations()
+        elif isinstance(value, SourcesFound):
+            turn.answer.set_sources(value.sources)
 
     @Slot(object)
     def on_answer_finished(self, result: object) -> None:
@@ -236,6 +304,7 @@ class MainWindow(QMainWindow):
         turn = self._take_turn(self.sender())
         if turn is not None:
             self._conversation_id = reply.conversation_id
+            turn.answer.set_sources(reply.sources)
             turn.answer.set_text(reply.message.content)
             if reply.message.stopped:
                 turn.answer.set_note(STOPPED_NOTE)
@@ -329,6 +398,49 @@ class MainWindow(QMainWindow):
         self.composer.editor.setFocus()
         self._update_actions()
 
+    # --- documents -------------------------------------------------------------
+
+    @Slot(object)
+    def on_files_dropped(self, dropped: object) -> None:
+        files = cast(DroppedFiles, dropped)
+        for model in files.models:  # issue 4 will import them
+            message = MODEL_DROPPED.format(name=file_name(model))
+            self.chat_view.add_notice(message)
+            self.status.showMessage(message, 15_000)
+        if files.documents:
+            self.documents_dock.show()
+            self.library.add(files.documents)
+
+    @Slot(str)
+    def on_library_changed(self, library: str) -> None:
+        self.composer.set_library(library)
+
+    @Slot(str)
+    def on_documents_added(self, library: str) -> None:
+        """Documents were just added: the next question is most likely about them."""
+        if library == self.library.library and self.composer.library() is None:
+            self.composer.set_answer_from_documents(True)
+
+    @Slot(str)
+    def on_documents_job_ended(self, summary: str) -> None:
+        self.status.showMessage(summary, 15_000)
+
+    @Slot(str)
+    def on_documents_notice(self, message: str) -> None:
+        self.status.showMessage(message, 10_000)
+
+    @Slot(object)
+    def open_source(self, source: object) -> None:
+        """Show a cited passage in the source viewer (one viewer, reused)."""
+        if not isinstance(source, Source):
+            return
+        if self.source_viewer is None:
+            self.source_viewer = SourceViewer(self._services.documents, self.tasks, self)
+        self.source_viewer.show_source(source)
+        self.source_viewer.show()
+        self.source_viewer.raise_()
+        self.source_viewer.activateWindow()
+
     # --- the rest ----------------------------------------------------------------
 
     @Slot(str)
@@ -348,6 +460,8 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self._leave_turn()
+        if self.source_viewer is not None:
+            self.source_viewer.close()
         event.accept()
 
     def shutdown(self) -> None:

@@ -5,9 +5,14 @@
   `no_resource` gives Qt an empty picture: when a view's `loadResource` returns
   nothing, Qt reads the named file itself (a `![](/dev/zero)` would hang it).
 * Code blocks get a background; table headers are repaired (a Qt 6.12 bug).
+* Citation markers of a document answer ([1], [2, 3]) become `cite:n` links,
+  drawn as chips, which the view handles itself; they load nothing either.
 """
 
 from __future__ import annotations
+
+import re
+from collections.abc import Collection
 
 from PySide6.QtGui import (
     QColor,
@@ -26,13 +31,52 @@ FEATURES = (
     | QTextDocument.MarkdownFeature.MarkdownNoHTML
 )
 IMAGE_TEXT = "[image: {alt}]"
+CITE_SCHEME = "cite"
+
+# A code span (left alone), or a marker like [1] or [1, 2] that is not already a
+# link's text, an escaped bracket, an image, or a reference definition ([1]: ...).
+_MARKER = re.compile(r"(`+)[^`]*?\1|(?<![\]\\!])\[(\d{1,3}(?:\s*[,;]\s*\d{1,3})*)\](?![(\[:])")
+_FENCE = re.compile(r"^\s{0,3}(```|~~~)")
 
 
-def render_markdown(document: QTextDocument, text: str, code_background: QColor) -> None:
+def link_citations(text: str, numbers: Collection[int]) -> str:
+    """Make each `[n]` whose n is in `numbers` a `cite:n` link; code is left as written."""
+    if not numbers:
+        return text
+
+    def replace(match: re.Match[str]) -> str:
+        if match.group(2) is None:
+            return match.group(0)  # a code span
+        cited = [int(n) for n in re.split(r"\s*[,;]\s*", match.group(2))]
+        if not any(n in numbers for n in cited):
+            return match.group(0)
+        return " ".join(
+            f"[\\[{n}\\]]({CITE_SCHEME}:{n})" if n in numbers else f"\\[{n}\\]" for n in cited
+        )
+
+    lines = text.split("\n")
+    in_fence = False
+    for i, line in enumerate(lines):
+        if _FENCE.match(line):
+            in_fence = not in_fence
+        elif not in_fence:
+            lines[i] = _MARKER.sub(replace, line)
+    return "\n".join(lines)
+
+
+def render_markdown(
+    document: QTextDocument,
+    text: str,
+    code_background: QColor,
+    chip: QTextCharFormat | None = None,
+) -> None:
+    """Render `text`; `chip` is merged into the `cite:` links (see `link_citations`)."""
     document.setMarkdown(text, FEATURES)
     _replace_images(document)
     _shade_code_blocks(document, code_background)
     _fix_table_headers(document)
+    if chip is not None:
+        _style_citations(document, chip)
 
 
 def no_resource(kind: int) -> object:
@@ -106,3 +150,22 @@ def _fix_table_headers(document: QTextDocument) -> None:
             cursor.setPosition(cell.lastPosition(), QTextCursor.MoveMode.KeepAnchor)
             cursor.mergeCharFormat(bold)
             cursor.mergeBlockFormat(tight)
+
+
+def _style_citations(document: QTextDocument, chip: QTextCharFormat) -> None:
+    spans: list[tuple[int, int]] = []
+    block = document.begin()
+    while block.isValid():
+        fragments = block.begin()
+        while not fragments.atEnd():
+            fragment = fragments.fragment()
+            char_format = fragment.charFormat()
+            if char_format.isAnchor() and char_format.anchorHref().startswith(f"{CITE_SCHEME}:"):
+                spans.append((fragment.position(), fragment.length()))
+            fragments += 1
+        block = block.next()
+    for position, length in spans:
+        cursor = QTextCursor(document)
+        cursor.setPosition(position)
+        cursor.setPosition(position + length, QTextCursor.MoveMode.KeepAnchor)
+        cursor.mergeCharFormat(chip)

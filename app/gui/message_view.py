@@ -2,20 +2,24 @@
 
 Model output and stored messages are untrusted text: they are rendered by
 `markdown.render_markdown`, nothing they name is ever loaded, and a link click
-opens nothing (the window only says where it pointed).
+opens nothing (the window only says where it pointed). The one exception is a
+citation of a document answer: its `cite:n` link, and the row of sources under
+the answer, say which passage the user wants to see.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Final, Literal
 
 from PySide6.QtCore import QSize, QSizeF, Qt, QUrl, Signal, Slot
-from PySide6.QtGui import QColor, QPalette
+from PySide6.QtGui import QColor, QFont, QPalette, QTextCharFormat
 from PySide6.QtWidgets import QFrame, QLabel, QSizePolicy, QTextBrowser, QVBoxLayout, QWidget
 
-from app.gui.markdown import no_resource, render_markdown
+from app.core.documents.records import Source
+from app.gui.markdown import CITE_SCHEME, link_citations, no_resource, render_markdown
+from app.gui.sources_view import SourcesView
 
 Role = Literal["user", "assistant"]
 
@@ -28,9 +32,11 @@ class MarkdownText(QTextBrowser):
 
     Signals:
         link_refused(str): a link in the text was clicked; it is not opened.
+        citation_clicked(int): a citation chip (a `cite:n` link) was clicked.
     """
 
     link_refused = Signal(str)
+    citation_clicked = Signal(int)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -46,8 +52,18 @@ class MarkdownText(QTextBrowser):
         self.anchorClicked.connect(self.on_anchor_clicked)
 
     def set_markdown(self, text: str) -> None:
-        code_background = self.palette().color(QPalette.ColorRole.AlternateBase)
-        render_markdown(self.document(), text, code_background)
+        palette = self.palette()
+        code_background = palette.color(QPalette.ColorRole.AlternateBase)
+        chip = QTextCharFormat()
+        chip.setBackground(
+            mix(
+                palette.color(QPalette.ColorRole.Base), palette.color(QPalette.ColorRole.Link), 0.18
+            )
+        )
+        chip.setForeground(palette.color(QPalette.ColorRole.Link))
+        chip.setFontWeight(QFont.Weight.DemiBold)
+        chip.setFontUnderline(False)
+        render_markdown(self.document(), text, code_background, chip)
 
     def loadResource(self, kind: int, name: QUrl | str) -> object:
         return no_resource(kind)  # never a file or URL named by the text
@@ -60,16 +76,41 @@ class MarkdownText(QTextBrowser):
 
     @Slot(QUrl)
     def on_anchor_clicked(self, url: QUrl) -> None:
-        self.link_refused.emit(url.toString())
+        if url.scheme() == CITE_SCHEME and url.path().isdigit():
+            self.citation_clicked.emit(int(url.path()))
+        else:
+            self.link_refused.emit(url.toString())
 
     def sizeHint(self) -> QSize:
         return QSize(200, self.height())
 
 
-class MessageView(QFrame):
-    """A bubble: who speaks, then the Markdown text; a note under stopped answers."""
+def mix(base: QColor, accent: QColor, share: float) -> QColor:
+    """`share` of `accent` in `base`: a tint that stays readable in light and dark themes."""
+    return QColor.fromRgbF(
+        base.redF() * (1 - share) + accent.redF() * share,
+        base.greenF() * (1 - share) + accent.greenF() * share,
+        base.blueF() * (1 - share) + accent.blueF() * share,
+    )
 
-    def __init__(self, role: Role, text: str = "", parent: QWidget | None = None) -> None:
+
+class MessageView(QFrame):
+    """A bubble: who speaks, the Markdown text, the sources of a document answer,
+    and a note under stopped answers.
+
+    Signals:
+        source_chosen(object): the user clicked a citation or a source row (a `Source`).
+    """
+
+    source_chosen = Signal(object)
+
+    def __init__(
+        self,
+        role: Role,
+        text: str = "",
+        parent: QWidget | None = None,
+        sources: Sequence[Source] = (),
+    ) -> None:
         super().__init__(parent)
         self.role: Role = role
         self._text = ""
@@ -86,6 +127,7 @@ class MessageView(QFrame):
         self.speaker.setFont(font)
         self.body = MarkdownText()
         self.body.setAccessibleName(ROLE_NAMES[role])
+        self.sources_view = SourcesView()
         self.note = QLabel()
         self.note.setForegroundRole(QPalette.ColorRole.PlaceholderText)
         self.note.setWordWrap(True)
@@ -95,12 +137,20 @@ class MessageView(QFrame):
         layout.setSpacing(2)
         layout.addWidget(self.speaker)
         layout.addWidget(self.body)
+        layout.addWidget(self.sources_view)
         layout.addWidget(self.note)
+        self.body.citation_clicked.connect(self.on_citation_clicked)
+        self.sources_view.source_chosen.connect(self.source_chosen)
+        self.sources_view.set_sources(sources)
         self.set_text(text)
 
     @property
     def text(self) -> str:
         return self._text
+
+    @property
+    def sources(self) -> tuple[Source, ...]:
+        return self.sources_view.sources
 
     def _tint_background(self) -> None:
         """Tell the user's messages apart with a hint of the highlight colour.
@@ -108,13 +158,10 @@ class MessageView(QFrame):
         Mixed into the base colour, so text stays readable in light and dark themes.
         """
         palette = self.palette()
-        base = palette.color(QPalette.ColorRole.Base)
-        accent = palette.color(QPalette.ColorRole.Highlight)
-        share = 0.12
-        tint = QColor.fromRgbF(
-            base.redF() * (1 - share) + accent.redF() * share,
-            base.greenF() * (1 - share) + accent.greenF() * share,
-            base.blueF() * (1 - share) + accent.blueF() * share,
+        tint = mix(
+            palette.color(QPalette.ColorRole.Base),
+            palette.color(QPalette.ColorRole.Highlight),
+            0.12,
         )
         palette.setColor(QPalette.ColorRole.Base, tint)
         self.setPalette(palette)
@@ -125,7 +172,20 @@ class MessageView(QFrame):
         if self.role == "user":
             self.body.setPlainText(text)
         else:
-            self.body.set_markdown(text or WAITING_TEXT)
+            numbers = {source.n for source in self.sources}
+            self.body.set_markdown(link_citations(text, numbers) if text else WAITING_TEXT)
+
+    def set_sources(self, sources: Sequence[Source]) -> None:
+        """The passages this answer cites: its [n] markers become chips, listed below."""
+        if tuple(sources) != self.sources:
+            self.sources_view.set_sources(sources)
+            self.set_text(self._text)
+
+    @Slot(int)
+    def on_citation_clicked(self, number: int) -> None:
+        source = next((s for s in self.sources if s.n == number), None)
+        if source is not None:
+            self.source_chosen.emit(source)
 
     def set_note(self, note: str) -> None:
         self.note.setText(note)

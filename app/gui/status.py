@@ -67,7 +67,7 @@ class ModelBanner(QFrame):
 
 
 class AppStatusBar(QStatusBar):
-    """Messages on the left; model, device and last speed on the right."""
+    """Messages on the left; indexing under way, model, device and last speed on the right."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -79,6 +79,11 @@ class AppStatusBar(QStatusBar):
         self.model_label.setAccessibleName("Model")
         self.speed_label = QLabel()
         self.speed_label.setAccessibleName("Speed of the last answer")
+        self.indexing_label = QLabel()
+        self.indexing_label.setAccessibleName("Indexing")
+        self.indexing_label.setContentsMargins(0, 0, 12, 0)
+        self.indexing_label.hide()
+        self.addPermanentWidget(self.indexing_label)
         self.addPermanentWidget(self.progress)
         self.addPermanentWidget(self.model_label)
         self.addPermanentWidget(self.speed_label)
@@ -90,6 +95,11 @@ class AppStatusBar(QStatusBar):
         self.progress.setRange(0, 1000)
         self.progress.setValue(int(1000 * done / total) if total else 0)
         self.progress.setVisible(done < total)
+
+    def show_indexing(self, summary: str) -> None:
+        """'Indexing “default”: 2 of 5 files · 14.2 pages/s'; "" hides it."""
+        self.indexing_label.setText(summary)
+        self.indexing_label.setVisible(bool(summary))
 
     def show_model(self, info: ModelInfo | None) -> None:
         self.progress.hide()

@@ -1,0 +1,315 @@
+"""The Documents pane: the library selector, its files, and indexing progress.
+
+Like the conversation panel, it reads nothing itself: it shows what it is given
+and says what the user asked for. `LibraryController` does the work. File
+dialogs are opened with `open()`, so no nested event loop runs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtGui import QPalette
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QFileDialog,
+    QFrame,
+    QGridLayout,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QListView,
+    QProgressBar,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.core.documents.records import IndexedFile, IngestProgress
+from app.gui.document_model import DocumentListModel, PathRole, file_name
+
+NEW_LIBRARY = "\x00new"  # item data of the "New library…" entry (no library name has a NUL)
+EMPTY_TEXT = (
+    "No documents in this library yet.\nDrop files or folders anywhere on the window, "
+    "or press Add files…"
+)
+STAGES = {
+    "reading": "reading",
+    "embedding": "embedding",
+    "writing": "saving",
+    "done": "done",
+}
+# Share of a file's bar filled when each stage starts.
+STAGE_SHARE = {"reading": 5, "embedding": 45, "writing": 90, "done": 100}
+
+
+class IngestProgressBox(QFrame):
+    """The file being read and its stage; files done overall, and speed; Cancel."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("ingestProgress")
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        self.file_label = QLabel()
+        self.file_label.setAccessibleName("File being indexed")
+        self.file_label.setWordWrap(True)
+        self.file_bar = QProgressBar()
+        self.file_bar.setAccessibleName("Progress of this file")
+        self.file_bar.setRange(0, 100)
+        self.file_bar.setTextVisible(False)
+        self.overall_label = QLabel()
+        self.overall_label.setAccessibleName("Indexing progress")
+        self.overall_bar = QProgressBar()
+        self.overall_bar.setAccessibleName("Files indexed")
+        self.overall_bar.setFormat("%v / %m")
+        self.cancel_button = QPushButton("Cancel")
+        self.cancel_button.setAccessibleName("Cancel indexing")
+        self.cancel_button.setToolTip("Stop indexing; files already done stay in the library")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(8, 6, 8, 6)
+        layout.setSpacing(3)
+        layout.addWidget(self.file_label)
+        layout.addWidget(self.file_bar)
+        layout.addWidget(self.overall_label)
+        layout.addWidget(self.overall_bar)
+        layout.addWidget(self.cancel_button, 0, Qt.AlignmentFlag.AlignRight)
+
+    def show_waiting(self, text: str) -> None:
+        self.file_label.setText(text)
+        self.file_bar.setRange(0, 0)  # busy until the first report
+        self.overall_label.setText("")
+        self.overall_bar.setRange(0, 0)
+        self.cancel_button.setEnabled(True)
+        self.show()
+
+    def show_progress(self, progress: IngestProgress) -> None:
+        name = file_name(progress.path)
+        self.file_label.setText(f"{name} — {STAGES.get(progress.stage, progress.stage)}")
+        self.file_label.setToolTip(progress.path)
+        self.file_bar.setRange(0, 100)
+        self.file_bar.setValue(STAGE_SHARE.get(progress.stage, 0))
+        done = progress.file_index + (1 if progress.stage == "done" else 0)
+        self.overall_bar.setRange(0, max(progress.files_total, 1))
+        self.overall_bar.setValue(done)
+        self.overall_label.setText(overall_text(progress))
+        self.show()
+
+
+def overall_text(progress: IngestProgress) -> str:
+    """'2 of 5 files · 14.2 pages/s'."""
+    done = progress.file_index + (1 if progress.stage == "done" else 0)
+    text = f"{done} of {progress.files_total} file{'s' if progress.files_total != 1 else ''}"
+    if progress.pages_per_second > 0:
+        text += f" · {progress.pages_per_second:.1f} pages/s"
+    return text
+
+
+class DocumentsPanel(QWidget):
+    """A library's files with their status, and the buttons that change them.
+
+    Signals:
+        library_chosen(str): the user picked this library in the selector.
+        library_named(str): the user named a new library (not checked yet).
+        add_requested(list): paths (str) of files or folders the user picked to add.
+        remove_requested(list): paths (str) of the selected files, to take out of the library.
+        reindex_requested(): the user asked to read every file of the library again.
+        cancel_requested(): the user pressed Cancel while files were being indexed.
+    """
+
+    library_chosen = Signal(str)
+    library_named = Signal(str)
+    add_requested = Signal(list)
+    remove_requested = Signal(list)
+    reindex_requested = Signal()
+    cancel_requested = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.model = DocumentListModel(self)
+        self._library = ""
+        self.library_combo = QComboBox()
+        self.library_combo.setAccessibleName("Library")
+        self.library_combo.setToolTip("The document library shown here, and that answers use")
+        self.list = QListView()
+        self.list.setModel(self.model)
+        self.list.setAccessibleName("Documents in the library")
+        self.list.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.list.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.list.setWordWrap(True)  # reasons are read in full, not elided
+        self.list.setTextElideMode(Qt.TextElideMode.ElideMiddle)
+        self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.list.setSpacing(2)
+        self.empty_label = QLabel(EMPTY_TEXT)
+        self.empty_label.setWordWrap(True)
+        self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty_label.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+        self.add_files_button = self._button("Add files…", "Add documents to this library")
+        self.add_folder_button = self._button(
+            "Add folder…", "Add every document in a folder and its subfolders"
+        )
+        self.remove_button = self._button("Remove", "Take the selected files out of the library")
+        self.remove_button.setEnabled(False)
+        self.reindex_button = self._button(
+            "Re-index", "Read every file of this library again; forget files that are gone"
+        )
+        self.progress = IngestProgressBox()
+        self.progress.hide()
+        self.summary_label = QLabel()
+        self.summary_label.setAccessibleName("Last indexing result")
+        self.summary_label.setWordWrap(True)
+        self.summary_label.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+        self.summary_label.hide()
+
+        buttons = QGridLayout()
+        buttons.setSpacing(4)
+        buttons.addWidget(self.add_files_button, 0, 0)
+        buttons.addWidget(self.add_folder_button, 0, 1)
+        buttons.addWidget(self.remove_button, 1, 0)
+        buttons.addWidget(self.reindex_button, 1, 1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 8, 8, 8)
+        layout.setSpacing(6)
+        layout.addWidget(self.library_combo)
+        layout.addLayout(buttons)
+        layout.addWidget(self.progress)
+        layout.addWidget(self.summary_label)
+        layout.addWidget(self.list, 1)
+        layout.addWidget(self.empty_label, 1)
+        self.list.hide()
+
+        self.library_combo.activated.connect(self.on_library_activated)
+        self.add_files_button.clicked.connect(self.on_add_files_clicked)
+        self.add_folder_button.clicked.connect(self.on_add_folder_clicked)
+        self.remove_button.clicked.connect(self.on_remove_clicked)
+        self.reindex_button.clicked.connect(self.reindex_requested)
+        self.progress.cancel_button.clicked.connect(self.on_cancel_clicked)
+        self.list.selectionModel().selectionChanged.connect(self.on_selection_changed)
+        self.model.modelReset.connect(self.on_rows_changed)
+        self.model.rowsInserted.connect(self.on_rows_changed)
+        self.model.rowsRemoved.connect(self.on_rows_changed)
+
+    @staticmethod
+    def _button(text: str, tip: str) -> QPushButton:
+        button = QPushButton(text)
+        button.setAccessibleName(text.rstrip("…"))
+        button.setToolTip(tip)
+        return button
+
+    @property
+    def library(self) -> str:
+        return self._library
+
+    # --- shown from outside --------------------------------------------------------
+
+    def set_libraries(self, names: Sequence[str], current: str) -> None:
+        """Fill the selector without signalling a choice."""
+        self._library = current
+        combo = self.library_combo
+        combo.blockSignals(True)
+        combo.clear()
+        for name in names:
+            combo.addItem(name, name)
+        combo.insertSeparator(combo.count())
+        combo.addItem("New library…", NEW_LIBRARY)
+        combo.setCurrentIndex(max(combo.findData(current), 0))
+        combo.blockSignals(False)
+
+    def show_files(self, files: Sequence[IndexedFile]) -> None:
+        self.model.set_files(files)
+
+    def show_waiting(self, text: str) -> None:
+        self.progress.show_waiting(text)
+
+    def show_progress(self, progress: IngestProgress) -> None:
+        self.progress.show_progress(progress)
+
+    def show_idle(self, summary: str = "") -> None:
+        self.progress.hide()
+        if summary:
+            self.summary_label.setText(summary)
+            self.summary_label.show()
+
+    def selected_paths(self) -> list[str]:
+        rows = sorted(index.row() for index in self.list.selectionModel().selectedRows())
+        return [str(self.model.index(row).data(PathRole)) for row in rows]
+
+    # --- user actions --------------------------------------------------------------
+
+    @Slot(int)
+    def on_library_activated(self, index: int) -> None:
+        data = self.library_combo.itemData(index)
+        if data == NEW_LIBRARY:
+            self.library_combo.setCurrentIndex(max(self.library_combo.findData(self._library), 0))
+            self._ask_library_name()
+        elif isinstance(data, str) and data != self._library:
+            self._library = data
+            self.library_chosen.emit(data)
+
+    def _ask_library_name(self) -> None:
+        dialog = QInputDialog(self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.setWindowTitle("New library")
+        dialog.setLabelText(
+            "Name of the new library (files you add to it are kept apart from the others):"
+        )
+        dialog.setTextEchoMode(QLineEdit.EchoMode.Normal)
+        dialog.textValueSelected.connect(self.library_named)
+        dialog.open()
+
+    @Slot()
+    def on_add_files_clicked(self) -> None:
+        dialog = self._file_dialog("Add documents")
+        dialog.setFileMode(QFileDialog.FileMode.ExistingFiles)
+        dialog.setNameFilters(
+            [
+                "Documents (*.pdf *.docx *.txt *.md *.markdown *.html *.htm *.csv *.rst)",
+                "All files (*)",
+            ]
+        )
+        dialog.filesSelected.connect(self.on_paths_picked)
+        dialog.open()
+
+    @Slot()
+    def on_add_folder_clicked(self) -> None:
+        dialog = self._file_dialog("Add a folder of documents")
+        dialog.setFileMode(QFileDialog.FileMode.Directory)
+        dialog.setOption(QFileDialog.Option.ShowDirsOnly, True)
+        dialog.fileSelected.connect(lambda path: self.on_paths_picked([path]))
+        dialog.open()
+
+    def _file_dialog(self, title: str) -> QFileDialog:
+        dialog = QFileDialog(self, title)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptOpen)
+        return dialog
+
+    @Slot(list)
+    def on_paths_picked(self, paths: list[str]) -> None:
+        if paths:
+            self.add_requested.emit(list(paths))
+
+    @Slot()
+    def on_remove_clicked(self) -> None:
+        paths = self.selected_paths()
+        if paths:
+            self.remove_requested.emit(paths)
+
+    @Slot()
+    def on_cancel_clicked(self) -> None:
+        self.progress.cancel_button.setEnabled(False)
+        self.progress.file_label.setText("Cancelling…")
+        self.cancel_requested.emit()
+
+    @Slot()
+    def on_selection_changed(self) -> None:
+        self.remove_button.setEnabled(self.list.selectionModel().hasSelection())
+
+    @Slot()
+    def on_rows_changed(self) -> None:
+        """Rows came or went: show the list, or say how to fill it."""
+        has_rows = self.model.rowCount() > 0
+        self.list.setVisible(has_rows)
+        self.empty_label.setVisible(not has_rows)
+        self.on_selection_changed()

@@ -1,0 +1,302 @@
+"""Document work for the window: the library in use, and the jobs that change it.
+
+Listing libraries and files reads SQLite, so it goes through
+`TaskManager.run_in_background`. Adding, removing and re-indexing are jobs on
+core's index worker, followed through `JobBridge`s; they run there one at a
+time, in the order asked, and the Documents pane shows the one running. A file
+that cannot be read is never an error dialog: its reason is listed in the pane,
+and one line sums the job up.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from PySide6.QtCore import QObject, Signal, Slot
+
+from app.core.documents.records import (
+    FileOutcome,
+    FileStatus,
+    IndexedFile,
+    IngestProgress,
+    IngestReport,
+)
+from app.core.documents.service import DEFAULT_LIBRARY, DocumentService, check_library_name
+from app.core.errors import ConfidenteError
+from app.core.worker import Failed, Job
+from app.gui.document_model import row_from_outcome
+from app.gui.documents_panel import DocumentsPanel, overall_text
+from app.gui.errors import show_error
+from app.gui.tasks import JobBridge, TaskManager
+
+Action = Literal["add", "remove", "reindex"]
+
+_COUNTED = (
+    (FileStatus.INDEXED, "indexed"),
+    (FileStatus.UNCHANGED, "unchanged"),
+    (FileStatus.REMOVED, "removed"),
+    (FileStatus.FAILED, "failed"),
+    (FileStatus.SKIPPED, "skipped"),
+    (FileStatus.CANCELLED, "cancelled"),
+)
+
+
+WHY_HINT = " The Documents pane says why some files were not read."
+
+
+def outcomes_summary(library: str, outcomes: tuple[FileOutcome, ...] | list[FileOutcome]) -> str:
+    """One line: 'Documents in “default”: 3 indexed, 1 failed.'"""
+    parts = []
+    for status, label in _COUNTED:
+        count = sum(1 for o in outcomes if o.status is status)
+        if count:
+            parts.append(f"{count} {label}")
+    return f"Documents in “{library}”: {', '.join(parts) if parts else 'no files found'}."
+
+
+def has_unread(outcomes: tuple[FileOutcome, ...]) -> bool:
+    return any(o.status in (FileStatus.FAILED, FileStatus.SKIPPED) for o in outcomes)
+
+
+def report_summary(report: IngestReport) -> str:
+    text = outcomes_summary(report.library, report.outcomes)
+    if report.pages:
+        speed = report.pages / report.seconds if report.seconds > 0 else 0.0
+        text += f" {report.pages} pages read in {report.seconds:.1f} s ({speed:.1f} pages/s)."
+    return text
+
+
+@dataclass
+class _IndexJob:
+    bridge: JobBridge
+    action: Action
+    library: str
+
+
+class LibraryController(QObject):
+    """Fills the Documents pane and runs what it asks for.
+
+    Signals:
+        library_changed(str): the library in use (for the pane and for answers) is now this.
+        indexing_progressed(str): a one-line summary of the work under way; "" once idle.
+        job_ended(str): one line summing up a job that ended, for the status bar.
+        documents_added(str): a job indexed at least one file into this library.
+        notice_received(str): something a job wants the user to know.
+    """
+
+    library_changed = Signal(str)
+    indexing_progressed = Signal(str)
+    job_ended = Signal(str)
+    documents_added = Signal(str)
+    notice_received = Signal(str)
+
+    def __init__(
+        self,
+        documents: DocumentService,
+        tasks: TaskManager,
+        panel: DocumentsPanel,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._documents = documents
+        self._tasks = tasks
+        self._panel = panel
+        self._library = DEFAULT_LIBRARY
+        self._names: list[str] = [DEFAULT_LIBRARY]
+        self._jobs: list[_IndexJob] = []
+        self._catalog: list[IndexedFile] = []  # as last read
+        self._extras: dict[str, IndexedFile] = {}  # reported by jobs, not kept by the catalog
+        self._listing = 0  # generation of the latest file listing asked for
+        panel.set_libraries(self._names, self._library)
+        panel.library_chosen.connect(self.choose_library)
+        panel.library_named.connect(self.create_library)
+        panel.add_requested.connect(self.add)
+        panel.remove_requested.connect(self.remove)
+        panel.reindex_requested.connect(self.reindex)
+        panel.cancel_requested.connect(self.cancel)
+
+    @property
+    def library(self) -> str:
+        return self._library
+
+    @property
+    def busy(self) -> bool:
+        return bool(self._jobs)
+
+    def start(self) -> None:
+        self.refresh_libraries()
+        self.refresh_files()
+
+    # --- reading (off the GUI thread) ---------------------------------------------
+
+    def refresh_libraries(self) -> None:
+        self._tasks.run_in_background(self._documents.libraries, self._show_libraries)
+
+    def _show_libraries(self, names: list[str]) -> None:
+        self._names = [*names, *(n for n in self._names if n not in names)]
+        self._panel.set_libraries(self._names, self._library)
+
+    def refresh_files(self) -> None:
+        self._listing += 1
+        listing, library, documents = self._listing, self._library, self._documents
+        self._tasks.run_in_background(
+            lambda: documents.files(library), lambda files: self._show_files(listing, files)
+        )
+
+    def _show_files(self, listing: int, files: list[IndexedFile]) -> None:
+        if listing != self._listing:
+            return  # another library was chosen, or a newer listing is on its way
+        self._catalog = files
+        listed = {f.path for f in files}
+        self._extras = {path: f for path, f in self._extras.items() if path not in listed}
+        self._show()
+
+    def _show(self) -> None:
+        self._panel.show_files([*self._catalog, *self._extras.values()])
+
+    # --- choosing ------------------------------------------------------------------
+
+    @Slot(str)
+    def choose_library(self, name: str) -> None:
+        if name != self._library:
+            self._library = name
+            self._catalog, self._extras = [], {}
+            self._show()
+            self.refresh_files()
+            self.library_changed.emit(name)
+        self._panel.set_libraries(self._names, name)
+
+    @Slot(str)
+    def create_library(self, name: str) -> None:
+        """A library exists in the catalog once files are added; until then only here."""
+        try:
+            name = check_library_name(name)
+        except ConfidenteError as error:
+            show_error(self._panel, error)
+            return
+        if name not in self._names:
+            self._names.append(name)
+        self.choose_library(name)
+
+    # --- jobs on the index worker --------------------------------------------------
+
+    @Slot(list)
+    def add(self, paths: list[str]) -> None:
+        if paths:
+            library = self._library
+            count = f"{len(paths)} item{'s' if len(paths) != 1 else ''}"
+            self._start(
+                "add",
+                lambda: self._documents.add(paths, library),
+                f"Adding {count} to “{library}”…",
+            )
+
+    @Slot(list)
+    def remove(self, paths: list[str]) -> None:
+        listed = {f.path for f in self._catalog}
+        unlisted = [p for p in paths if p in self._extras and p not in listed]
+        for path in unlisted:  # only reported by a job: nothing to take out of the index
+            del self._extras[path]
+        if unlisted:
+            self._show()
+        kept = [p for p in paths if p not in unlisted]
+        if kept:
+            library = self._library
+            self._start(
+                "remove",
+                lambda: self._documents.remove(kept, library),
+                f"Removing {len(kept)} file{'s' if len(kept) != 1 else ''}…",
+            )
+
+    @Slot()
+    def reindex(self) -> None:
+        library = self._library
+        self._start(
+            "reindex", lambda: self._documents.reindex(library), f"Re-indexing “{library}”…"
+        )
+
+    @Slot()
+    def cancel(self) -> None:
+        for job in self._jobs:
+            job.bridge.cancel()
+
+    def _start(self, action: Action, submit: Callable[[], Job[Any]], waiting: str) -> None:
+        try:
+            job = submit()  # only queues the job: nothing is read here
+        except ConfidenteError as error:
+            show_error(self._panel, error)
+            return
+        bridge = self._tasks.follow(job)
+        bridge.updated.connect(self.on_job_update)
+        bridge.notice_received.connect(self.notice_received)
+        bridge.finished.connect(self.on_job_finished)
+        bridge.failed.connect(self.on_job_failed)
+        self._jobs.append(_IndexJob(bridge, action, self._library))
+        if len(self._jobs) == 1:
+            self._panel.show_waiting(waiting)
+            self.indexing_progressed.emit(waiting)
+
+    def _job_of(self, sender: QObject | None) -> _IndexJob | None:
+        return next((job for job in self._jobs if job.bridge is sender), None)
+
+    @Slot(object)
+    def on_job_update(self, value: object) -> None:
+        job = self._job_of(self.sender())
+        if job is None or not isinstance(value, IngestProgress):
+            return
+        self._panel.show_progress(value)
+        self.indexing_progressed.emit(f"Indexing “{job.library}”: {overall_text(value)}")
+        if value.outcome is not None and job.library == self._library:
+            self._remember(value.outcome)
+            self._panel.model.apply_outcome(value.outcome)
+
+    def _remember(self, outcome: FileOutcome) -> None:
+        """Keep what the catalog will not list (a skipped image, a cancelled new file)."""
+        if outcome.status in (FileStatus.SKIPPED, FileStatus.FAILED, FileStatus.CANCELLED):
+            row = row_from_outcome(outcome)
+            if row is not None:
+                self._extras[outcome.path] = row
+        else:
+            self._extras.pop(outcome.path, None)
+
+    @Slot(object)
+    def on_job_finished(self, result: object) -> None:
+        job = self._job_of(self.sender())
+        if job is None:
+            return
+        outcomes: tuple[FileOutcome, ...] = ()
+        if isinstance(result, IngestReport):
+            outcomes = result.outcomes
+            summary = report_summary(result)
+        else:
+            outcomes = tuple(result) if isinstance(result, list) else ()
+            summary = outcomes_summary(job.library, outcomes)
+        if job.library == self._library:
+            for outcome in outcomes:
+                self._remember(outcome)
+        self._end(job, summary, WHY_HINT if has_unread(outcomes) else "")
+        if any(o.status is FileStatus.INDEXED for o in outcomes):
+            self.documents_added.emit(job.library)
+
+    @Slot(object)
+    def on_job_failed(self, failed: object) -> None:
+        job = self._job_of(self.sender())
+        if job is None or not isinstance(failed, Failed):
+            return
+        if not failed.expected:
+            show_error(self._panel, failed.error, failed.report)
+        self._end(job, f"Documents in “{job.library}”: {failed.error}")
+
+    def _end(self, job: _IndexJob, summary: str, hint: str = "") -> None:
+        """Show the summary in the pane, and with `hint` in the status bar."""
+        self._jobs.remove(job)
+        if self._jobs:
+            self._panel.show_waiting("Waiting for the next job…")
+        else:
+            self._panel.show_idle(summary)
+            self.indexing_progressed.emit("")
+        self.job_ended.emit(summary + hint)
+        self.refresh_libraries()
+        self.refresh_files()

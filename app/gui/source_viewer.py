@@ -1,0 +1,349 @@
+"""The source viewer: the cited passage, in its document, highlighted.
+
+A PDF is shown by QtPdf at the cited page. QPdfView highlights search results
+only, so the passage is found with a `QPdfSearchModel` searching a run of its
+words that QtPdf's own text of that page contains (the index was built from
+pypdf's text, which can differ in spacing or hyphenation), and that result is
+made current. Other formats are shown as the text the index was built from,
+read again off the GUI thread by `DocumentService.read_document`, with the
+passage's [start, end) selected. A file that is gone, changed or broken gives
+a message in the viewer, never an error dialog.
+
+`QPdfDocument.load` reads and parses on the GUI thread; it runs after the
+dialog is on screen, so a big file delays the picture, not the window.
+"""
+
+from __future__ import annotations
+
+import functools
+from pathlib import PurePath
+
+from PySide6.QtCore import QModelIndex, QPointF, Qt, QTimer, Signal, Slot
+from PySide6.QtGui import QColor, QPalette, QTextCharFormat, QTextCursor
+from PySide6.QtPdf import QPdfDocument, QPdfLink, QPdfSearchModel
+from PySide6.QtPdfWidgets import QPdfView
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QLabel,
+    QPlainTextEdit,
+    QStackedWidget,
+    QTextEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.core.documents.records import Extracted, Source
+from app.core.documents.service import DocumentService
+from app.core.errors import ConfidenteError
+from app.gui.document_model import file_name
+from app.gui.tasks import TaskManager
+
+PHRASE_LENGTHS = range(8, 1, -1)  # words: the longest run found is the most distinctive
+SEARCH_TIMEOUT_MS = 5000
+PDF_ERRORS = {
+    QPdfDocument.Error.FileNotFound: "The file is no longer there: {path}",
+    QPdfDocument.Error.InvalidFileFormat: "This file cannot be opened as a PDF (it may be "
+    "damaged, or have changed since it was indexed): {path}",
+    QPdfDocument.Error.IncorrectPassword: "This PDF is protected by a password: {path}",
+    QPdfDocument.Error.UnsupportedSecurityScheme: "This PDF is protected in a way that "
+    "cannot be opened here: {path}",
+}
+PDF_ERROR = "This PDF cannot be opened: {path}"
+NOT_FOUND = (
+    "The passage was not found in the file as it is now: it may have changed since it was "
+    "indexed. Re-index the library to bring it up to date."
+)
+NO_HIGHLIGHT = "The passage is on this page, but could not be highlighted."
+
+
+def _normal(text: str) -> str:
+    return " ".join(text.split()).casefold()
+
+
+def find_phrase(passage: str, page_text: str) -> str | None:
+    """A run of the passage's words that the page's text contains, to search for.
+
+    The first 8 words if they are there, then shorter runs, from the start of
+    the passage first; a run that occurs once on the page is preferred.
+    """
+    words = passage.split()
+    if not words:
+        return None
+    page = _normal(page_text)
+    fallback: str | None = None
+    for length in PHRASE_LENGTHS:
+        length = min(length, len(words))
+        for start in range(len(words) - length + 1):
+            run = " ".join(words[start : start + length])
+            found = page.count(_normal(run))
+            if found == 1:
+                return run
+            if found and fallback is None:
+                fallback = run
+        if fallback is not None:
+            return fallback
+    return None
+
+
+def passage_span(text: str, source: Source) -> tuple[int, int] | None:
+    """Where the passage is in `text`: its recorded offsets, or else where its text is."""
+    if text[source.start : source.end] == source.text:
+        return source.start, source.end
+    found = text.find(source.text) if source.text else -1
+    return (found, found + len(source.text)) if found >= 0 else None
+
+
+def shown_text(text: str) -> str:
+    """The text as a Qt editor holds it: one character per line break."""
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def editor_position(text: str, index: int) -> int:
+    """A Python index into `text` as a position in an editor showing `shown_text(text)`
+    (Qt counts UTF-16 code units)."""
+    return len(shown_text(text[:index]).encode("utf-16-le")) // 2
+
+
+def is_pdf(source: Source) -> bool:
+    if source.kind:
+        return source.kind == "pdf" and source.page is not None
+    return PurePath(source.path).suffix.lower() == ".pdf" and source.page is not None
+
+
+def _read(documents: DocumentService, path: str) -> Extracted | str:
+    """Off the GUI thread: the document's text, or why it cannot be read."""
+    try:
+        return documents.read_document(path)
+    except ConfidenteError as error:
+        return str(error)
+    except OSError as error:
+        return f"The file cannot be read ({error.strerror}): {path}"
+
+
+class SourceViewer(QDialog):
+    """One passage at a time; `show_source` replaces what is shown.
+
+    Signals:
+        passage_shown(): the cited page or text is on screen, the passage
+            highlighted if it could be found (see `highlighted`), or a message
+            says why not.
+    """
+
+    passage_shown = Signal()
+
+    def __init__(
+        self, documents: DocumentService, tasks: TaskManager, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self._documents = documents
+        self._tasks = tasks
+        self._showing = 0  # generation of the source on screen; older loads are dropped
+        self._page_index = 0
+        self.source: Source | None = None
+        self.highlighted = False
+        self.setWindowTitle("Source")
+        self.setAccessibleName("Source viewer")
+        self.resize(760, 860)
+
+        self.header = QLabel()
+        self.header.setAccessibleName("Source")
+        self.header.setWordWrap(True)
+        self.header.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.note = QLabel()
+        self.note.setAccessibleName("Note about the passage")
+        self.note.setWordWrap(True)
+        self.note.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+        self.note.hide()
+        self.message = QLabel()
+        self.message.setAccessibleName("Message")
+        self.message.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.message.setWordWrap(True)
+        self.message.setTextFormat(Qt.TextFormat.PlainText)
+
+        self.pdf_document = QPdfDocument(self)
+        self.pdf_search = QPdfSearchModel(self)
+        self.pdf_search.setDocument(self.pdf_document)
+        self.pdf_view = QPdfView()
+        self.pdf_view.setAccessibleName("Document page")
+        self.pdf_view.setDocument(self.pdf_document)
+        self.pdf_view.setPageMode(QPdfView.PageMode.MultiPage)
+        self.pdf_view.setZoomMode(QPdfView.ZoomMode.FitToWidth)
+        self.pdf_view.setSearchModel(self.pdf_search)
+        self.text_view = QPlainTextEdit()
+        self.text_view.setAccessibleName("Document text")
+        self.text_view.setReadOnly(True)
+        self.text_view.setTextInteractionFlags(
+            Qt.TextInteractionFlag.TextSelectableByMouse
+            | Qt.TextInteractionFlag.TextSelectableByKeyboard
+        )
+        self.stack = QStackedWidget()
+        for widget in (self.message, self.pdf_view, self.text_view):
+            self.stack.addWidget(widget)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(self.close)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.header)
+        layout.addWidget(self.note)
+        layout.addWidget(self.stack, 1)
+        layout.addWidget(buttons)
+
+        self._search_timer = QTimer(self)
+        self._search_timer.setSingleShot(True)
+        self._search_timer.setInterval(SEARCH_TIMEOUT_MS)
+        self._search_timer.timeout.connect(self.on_search_timed_out)
+        self.pdf_search.rowsInserted.connect(self.on_search_results)
+        self.pdf_search.modelReset.connect(self.on_search_results)
+
+    # --- what to show --------------------------------------------------------------
+
+    def show_source(self, source: Source) -> None:
+        self._showing += 1
+        self.source = source
+        self.highlighted = False
+        self._search_timer.stop()
+        self.pdf_search.setSearchString("")
+        self.pdf_view.setCurrentSearchResultIndex(-1)
+        name = file_name(source.path)
+        where = f"page {source.page}" if source.page is not None else ""
+        self.setWindowTitle(f"[{source.n}] {name}" + (f", {where}" if where else ""))
+        self.header.setText(f"[{source.n}] {name}" + (f" — {where}" if where else ""))
+        self.header.setToolTip(source.path)
+        self._set_note("")
+        self._show_message("Opening…")
+        showing = self._showing
+        if is_pdf(source):
+            # After the dialog is on screen: loading parses the file on this thread.
+            QTimer.singleShot(0, functools.partial(self._open_pdf, showing))
+        else:
+            self.pdf_document.close()  # nothing of a previous PDF is kept open
+            documents = self._documents
+            self._tasks.run_in_background(
+                lambda: _read(documents, source.path),
+                lambda result: self._show_text(showing, result),
+            )
+
+    def _show_message(self, text: str) -> None:
+        self.message.setText(text)
+        self.stack.setCurrentWidget(self.message)
+
+    def _set_note(self, text: str) -> None:
+        self.note.setText(text)
+        self.note.setVisible(bool(text))
+
+    def _done(self, note: str = "") -> None:
+        self._set_note(note)
+        self.passage_shown.emit()
+
+    # --- PDF -----------------------------------------------------------------------
+
+    def _open_pdf(self, showing: int) -> None:
+        source = self.source
+        if showing != self._showing or source is None:
+            return
+        self.pdf_document.close()
+        error = self.pdf_document.load(source.path)
+        if error != QPdfDocument.Error.None_:
+            self._show_message(PDF_ERRORS.get(error, PDF_ERROR).format(path=source.path))
+            self._done()
+            return
+        pages = self.pdf_document.pageCount()
+        page_index = (source.page or 1) - 1
+        self.stack.setCurrentWidget(self.pdf_view)
+        if not 0 <= page_index < pages:
+            self._done(
+                f"The document now has {pages} pages, so page {source.page} is gone: "
+                "it has changed since it was indexed. Re-index the library to update it."
+            )
+            return
+        self._page_index = page_index
+        navigator = self.pdf_view.pageNavigator()
+        navigator.jump(page_index, QPointF(), navigator.currentZoom())
+        phrase = find_phrase(source.text, self.pdf_document.getAllText(page_index).text())
+        if phrase is None:
+            self._done(NOT_FOUND)
+            return
+        self._search_timer.start()
+        self.pdf_search.setSearchString(phrase)
+
+    @Slot()
+    def on_search_results(self) -> None:
+        """Results come in page by page: take the first one on the cited page."""
+        if not self._search_timer.isActive():
+            return
+        for index in range(self.pdf_search.rowCount(QModelIndex())):
+            link = self.pdf_search.resultAtIndex(index)
+            if link.page() == self._page_index:
+                self._search_timer.stop()
+                self.pdf_view.setCurrentSearchResultIndex(index)
+                self._scroll_to(link)
+                self.highlighted = True
+                self._done()
+                return
+
+    @Slot()
+    def on_search_timed_out(self) -> None:
+        self._done(NO_HIGHLIGHT)
+
+    def _scroll_to(self, link: QPdfLink) -> None:
+        """Bring the result into view, a third of the way down, without leaving its page.
+
+        QPdfView scrolls a jump to the top of the page only; in FitToWidth mode
+        every page has the same scale, found from the scrollable height.
+        """
+        navigator = self.pdf_view.pageNavigator()
+        navigator.jump(link)
+        document = self.pdf_document
+        heights = [document.pagePointSize(i).height() for i in range(document.pageCount())]
+        bar = self.pdf_view.verticalScrollBar()
+        margins = self.pdf_view.documentMargins()
+        spacing = self.pdf_view.pageSpacing()
+        fixed = margins.top() + margins.bottom() + spacing * (len(heights) - 1)
+        scale = (bar.maximum() + bar.pageStep() - fixed) / sum(heights) if sum(heights) else 0.0
+        if scale <= 0:
+            return
+        page_top = margins.top() + spacing * link.page() + scale * sum(heights[: link.page()])
+        target = page_top + scale * link.location().y() - bar.pageStep() / 3
+        bar.setValue(int(max(page_top, target)))
+
+    # --- other formats -------------------------------------------------------------
+
+    def _show_text(self, showing: int, result: Extracted | str) -> None:
+        source = self.source
+        if showing != self._showing or source is None:
+            return
+        if isinstance(result, str):
+            self._show_message(result)
+            self._done()
+            return
+        pages = result.pages
+        page = next((p for p in pages if p.number == source.page), None)
+        if page is None and pages and source.page is None:
+            page = pages[0]
+        if page is None:
+            self._show_message(NOT_FOUND)
+            self._done()
+            return
+        self.text_view.setPlainText(shown_text(page.text))
+        self.stack.setCurrentWidget(self.text_view)
+        span = passage_span(page.text, source)
+        if span is None:
+            self._done(NOT_FOUND)
+            return
+        cursor = QTextCursor(self.text_view.document())
+        cursor.setPosition(editor_position(page.text, span[0]))
+        cursor.setPosition(editor_position(page.text, span[1]), QTextCursor.MoveMode.KeepAnchor)
+        self.text_view.setTextCursor(cursor)
+        highlight = QTextEdit.ExtraSelection()
+        highlight.cursor = cursor
+        highlight.format = self._highlight_format()
+        self.text_view.setExtraSelections([highlight])
+        self.text_view.centerCursor()
+        self.highlighted = True
+        self._done()
+
+    def _highlight_format(self) -> QTextCharFormat:
+        mark = QTextCharFormat()
+        mark.setBackground(QColor(255, 214, 0, 110))  # a marker pen, readable in both themes
+        return mark

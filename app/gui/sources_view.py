@@ -1,0 +1,117 @@
+"""The passages a document answer drew on, listed under it: number, file, page, snippet.
+
+Each row's heading is a `cite:n` link, like the chips in the answer's text;
+clicking either opens the source viewer. File names and passages are untrusted
+text: they are escaped before going into the rows' rich text, so they can
+neither add markup nor name anything to load.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Sequence
+
+from PySide6.QtCore import Qt, QUrl, Signal, Slot
+from PySide6.QtGui import QPalette
+from PySide6.QtWidgets import QFrame, QLabel, QVBoxLayout, QWidget
+
+from app.core.documents.records import Source
+from app.gui.document_model import file_name
+from app.gui.markdown import CITE_SCHEME
+
+SNIPPET_LENGTH = 160
+
+
+def snippet(text: str, length: int = SNIPPET_LENGTH) -> str:
+    """The passage on one line, cut at a word near `length` characters."""
+    line = " ".join(text.split())
+    if len(line) <= length:
+        return line
+    cut = line.rfind(" ", length // 2, length)
+    return line[: cut if cut > 0 else length].rstrip(" ,;:.") + "…"
+
+
+def where(source: Source) -> str:
+    """'report.pdf, page 2' or 'notes.md'."""
+    name = file_name(source.path)
+    return f"{name}, page {source.page}" if source.page is not None else name
+
+
+def source_for(sources: Sequence[Source], url: QUrl | str) -> Source | None:
+    """The source a `cite:n` link points at, if any."""
+    url = QUrl(url) if isinstance(url, str) else url
+    if url.scheme() != CITE_SCHEME or not url.path().isdigit():
+        return None
+    number = int(url.path())
+    return next((s for s in sources if s.n == number), None)
+
+
+class SourcesView(QFrame):
+    """'Sources' and one row per passage; hidden while there are none.
+
+    Signals:
+        source_chosen(object): the user clicked the `Source` of a row.
+    """
+
+    source_chosen = Signal(object)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("sources")
+        self.setAccessibleName("Sources")
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        self._sources: tuple[Source, ...] = ()
+        self._layout = QVBoxLayout(self)
+        self._layout.setContentsMargins(0, 4, 0, 0)
+        self._layout.setSpacing(2)
+        self.title = QLabel("Sources")
+        font = self.title.font()
+        font.setBold(True)
+        font.setPointSizeF(font.pointSizeF() * 0.9)
+        self.title.setFont(font)
+        self.title.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+        self._layout.addWidget(self.title)
+        self.rows: list[QLabel] = []
+        self.hide()
+
+    @property
+    def sources(self) -> tuple[Source, ...]:
+        return self._sources
+
+    def set_sources(self, sources: Sequence[Source]) -> None:
+        if tuple(sources) == self._sources:
+            return
+        self._sources = tuple(sources)
+        for row in self.rows:
+            self._layout.removeWidget(row)
+            row.deleteLater()
+        self.rows = [self._row(source) for source in self._sources]
+        for row in self.rows:
+            self._layout.addWidget(row)
+        self.setVisible(bool(self._sources))
+
+    def _row(self, source: Source) -> QLabel:
+        muted = self.palette().color(QPalette.ColorRole.PlaceholderText).name()
+        text = (
+            f'<a href="{CITE_SCHEME}:{source.n}" style="text-decoration:none">'
+            f"<b>[{source.n}]</b> {html.escape(where(source))}</a>"
+            f'<br><span style="color:{muted}">{html.escape(snippet(source.text))}</span>'
+        )
+        row = QLabel(text)
+        row.setTextFormat(Qt.TextFormat.RichText)
+        row.setWordWrap(True)
+        row.setOpenExternalLinks(False)
+        row.setTextInteractionFlags(
+            Qt.TextInteractionFlag.LinksAccessibleByMouse
+            | Qt.TextInteractionFlag.LinksAccessibleByKeyboard
+        )
+        row.setAccessibleName(f"Source {source.n}: {where(source)}")
+        row.setToolTip(f"{source.path}\nOpen the passage")
+        row.linkActivated.connect(self.on_link_activated)
+        return row
+
+    @Slot(str)
+    def on_link_activated(self, link: str) -> None:
+        source = source_for(self._sources, link)
+        if source is not None:
+            self.source_chosen.emit(source)
