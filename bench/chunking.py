@@ -54,7 +54,7 @@ def gate_values(service: DocumentService, question: str) -> list[tuple[float | N
     hits = service.vectors.query(library.id, vector, CANDIDATES)
     candidates = fuse(keyword_ids, hits)
     stored = service.catalog.chunks([c.chunk_id for c in candidates])
-    weights = service._term_weights(library.id, terms)
+    weights = service._term_weights(terms)
     return [
         (c.similarity, coverage(terms, stored[c.chunk_id].text, weights), stored[c.chunk_id].path)
         for c in candidates

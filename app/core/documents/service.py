@@ -144,7 +144,7 @@ class DocumentService:
             vector_hits = self.vectors.query(found.id, vector, CANDIDATES)
         candidates = fuse(keyword_ids, vector_hits)
         stored = self.catalog.chunks([c.chunk_id for c in candidates])
-        weights = self._term_weights(found.id, terms)
+        weights = self._term_weights(terms)
         chosen: list[tuple[Candidate, StoredChunk, float]] = []
         places: set[tuple[str, int]] = set()
         for candidate in candidates:
@@ -180,13 +180,10 @@ class DocumentService:
             for n, (candidate, chunk, _) in enumerate(chosen, start=1)
         ]
 
-    def _term_weights(self, library_id: int, terms: Sequence[str]) -> list[float]:
-        """IDF of each term in this library: rare words weigh more as evidence."""
-        passages = self.catalog.passage_count(library_id)
-        return [
-            idf(self.catalog.document_frequency(library_id, term_query(term)), passages)
-            for term in terms
-        ]
+    def _term_weights(self, terms: Sequence[str]) -> list[float]:
+        """IDF of each term: rare words weigh more as evidence."""
+        passages = self.catalog.passage_count()
+        return [idf(self.catalog.document_frequency(term_query(term)), passages) for term in terms]
 
     def read_document(self, path: str | Path, cancel: CancelToken | None = None) -> Extracted:
         """A document's text as indexed, read in the sandbox (for the source viewer)."""
