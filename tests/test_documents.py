@@ -325,3 +325,24 @@ def test_reindex_reads_everything_again_and_forgets_what_is_gone(
         "gone.txt": FileStatus.REMOVED,
     }
     assert [Path(f.path).name for f in service.files()] == ["kept.txt"]
+
+
+def test_embedding_progress_moves_within_a_long_file(
+    service: DocumentService, tmp_path: Path
+) -> None:
+    doc = tmp_path / "long.txt"
+    doc.write_text(
+        " ".join(f"Line {i} of the maintenance log records a routine check." for i in range(1500)),
+        "utf-8",
+    )
+    job = service.add([doc])
+    embedding = [
+        event.value
+        for event in job.events()
+        if isinstance(event, Update)
+        and isinstance(event.value, IngestProgress)
+        and event.value.stage == "embedding"
+    ]
+    total = embedding[0].passages_total
+    assert total > 64
+    assert [p.passages_done for p in embedding] == list(range(0, total, 64))

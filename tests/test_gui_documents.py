@@ -22,10 +22,17 @@ from PySide6.QtCore import QEvent, QMimeData, QPointF, Qt, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDropEvent, QImage
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from app.core.documents.records import FileOutcome, FileStatus, IndexedFile, Source
+from app.core.documents.records import (
+    FileOutcome,
+    FileStatus,
+    IndexedFile,
+    IngestProgress,
+    Source,
+)
 from app.core.documents.service import DocumentService
 from app.core.services import Services
 from app.gui.document_model import DocumentListModel, ReasonRole, StatusRole, file_name
+from app.gui.documents_panel import IngestProgressBox
 from app.gui.main_window import MainWindow
 from app.gui.markdown import link_citations
 from app.gui.source_viewer import SourceViewer, editor_position, find_phrase, is_pdf
@@ -470,3 +477,20 @@ def test_the_phrase_searched_in_a_pdf_is_one_its_page_contains() -> None:
     assert find_phrase("", page) is None
     assert editor_position("a\r\nb😀c", 4) == 3  # "\r\n" is one line break in the editor
     assert editor_position("a\r\nb😀c", 6) == 6  # and the emoji two UTF-16 units
+
+
+def test_the_file_bar_moves_while_a_long_file_is_embedded(qtbot: Any) -> None:
+    box = IngestProgressBox()
+    qtbot.addWidget(box)
+
+    def shown(stage: str, done: int = 0, total: int = 0) -> int:
+        box.show_progress(IngestProgress("/d/long.txt", 0, 1, 0, 0.0, stage, None, done, total))
+        return box.file_bar.value()
+
+    reading, start, halfway, writing = (
+        shown("reading"),
+        shown("embedding", 0, 200),
+        shown("embedding", 100, 200),
+        shown("writing", 200, 200),
+    )
+    assert reading < start < halfway < writing

@@ -89,7 +89,12 @@ class IngestProgressBox(QFrame):
         self.file_label.setText(f"{name} — {STAGES.get(progress.stage, progress.stage)}")
         self.file_label.setToolTip(progress.path)
         self.file_bar.setRange(0, 100)
-        self.file_bar.setValue(STAGE_SHARE.get(progress.stage, 0))
+        share = STAGE_SHARE.get(progress.stage, 0)
+        if progress.stage == "embedding" and progress.passages_total:
+            # Embedding is most of the work: move through its share batch by batch.
+            span = STAGE_SHARE["writing"] - share
+            share += span * progress.passages_done // progress.passages_total
+        self.file_bar.setValue(share)
         done = progress.file_index + (1 if progress.stage == "done" else 0)
         self.overall_bar.setRange(0, max(progress.files_total, 1))
         self.overall_bar.setValue(done)

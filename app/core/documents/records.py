@@ -61,6 +61,8 @@ class IngestProgress:
     pages_per_second: float
     stage: str  # "reading", "embedding", "writing", or "done"
     outcome: FileOutcome | None = None  # set when stage == "done"
+    passages_done: int = 0  # while embedding: passages of this file embedded so far
+    passages_total: int = 0
 
 
 @dataclass(frozen=True)

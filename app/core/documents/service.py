@@ -302,7 +302,11 @@ class DocumentService:
                     break
 
                 def progress(
-                    stage: str, outcome: FileOutcome | None = None, *, at: int = index
+                    stage: str,
+                    outcome: FileOutcome | None = None,
+                    passages: tuple[int, int] = (0, 0),
+                    *,
+                    at: int = index,
                 ) -> None:
                     ctx.update(
                         IngestProgress(
@@ -313,6 +317,7 @@ class DocumentService:
                             rate.per_second,
                             stage,
                             outcome,
+                            *passages,
                         )
                     )
 
@@ -343,7 +348,7 @@ class DocumentService:
         embedder: Embedder,
         settings: Settings,
         force: bool,
-        progress: Callable[[str], None],
+        progress: Callable[[str, FileOutcome | None, tuple[int, int]], None],
     ) -> FileOutcome:
         key = str(path)
         kind = kind_of(path) or ""
@@ -395,15 +400,15 @@ class DocumentService:
                 reason="No text found in this file.",
             )
             return FileOutcome(key, FileStatus.SKIPPED, "No text found in this file.", pages)
-        progress("embedding")
         vectors = []
         for offset in range(0, len(chunks), EMBED_BATCH):
+            progress("embedding", None, (offset, len(chunks)))
             if ctx.cancel.cancelled:
                 return FileOutcome(key, FileStatus.CANCELLED, "Cancelled while indexing.")
             vectors.append(embedder.encode(_embedding_texts(chunks[offset : offset + EMBED_BATCH])))
         import numpy as np
 
-        progress("writing")
+        progress("writing", None, (len(chunks), len(chunks)))
         file_id, ids = self.catalog.begin_file(
             library.id, key, kind=kind, content_hash=digest, size=size, chunks=chunks
         )
