@@ -346,3 +346,16 @@ def test_embedding_progress_moves_within_a_long_file(
     total = embedding[0].passages_total
     assert total > 64
     assert [p.passages_done for p in embedding] == list(range(0, total, 64))
+
+
+def test_warm_up_loads_the_embedder_only_for_a_library_with_documents(
+    service: DocumentService, tmp_path: Path
+) -> None:
+    assert service.warm_up().result() is False
+    assert service._embedders == {}  # nothing loaded for an empty library
+    doc = tmp_path / "note.txt"
+    doc.write_text("The autoclave A-3 is validated every six months.", "utf-8")
+    service.add([doc]).result()
+    assert service.warm_up().result() is True
+    [embedder] = service._embedders.values()
+    assert embedder._model is not None

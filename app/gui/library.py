@@ -109,6 +109,7 @@ class LibraryController(QObject):
         self._catalog: list[IndexedFile] = []  # as last read
         self._extras: dict[str, IndexedFile] = {}  # reported by jobs, not kept by the catalog
         self._listing = 0  # generation of the latest file listing asked for
+        self._warmed = False  # the embedding model was asked to load in the background
         panel.set_libraries(self._names, self._library)
         panel.library_chosen.connect(self.choose_library)
         panel.library_named.connect(self.create_library)
@@ -149,6 +150,11 @@ class LibraryController(QObject):
         if listing != self._listing:
             return  # another library was chosen, or a newer listing is on its way
         self._catalog = files
+        if not self._warmed and any(f.status == "indexed" for f in files):
+            # Questions about these documents will need the embedding model: load it now,
+            # on the index worker, rather than when the first question waits for it.
+            self._warmed = True
+            self._documents.warm_up(self._library)
         listed = {f.path for f in files}
         self._extras = {path: f for path, f in self._extras.items() if path not in listed}
         self._show()

@@ -353,6 +353,16 @@ class Catalog:
             row = db.execute("SELECT count(*) FROM chunks").fetchone()
         return int(row[0])
 
+    def passage_count_of(self, library_id: int) -> int:
+        """Passages of the library's indexed files."""
+        with self._transaction() as db:
+            row = db.execute(
+                "SELECT coalesce(sum(chunks), 0) FROM files "
+                "WHERE library_id = ? AND state = 'indexed'",
+                (library_id,),
+            ).fetchone()
+        return int(row[0])
+
     def document_frequency(self, match: str) -> int:
         """How many passages match an FTS5 query, all libraries together.
 

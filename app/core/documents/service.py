@@ -185,6 +185,22 @@ class DocumentService:
         passages = self.catalog.passage_count()
         return [idf(self.catalog.document_frequency(term_query(term)), passages) for term in terms]
 
+    def warm_up(self, library: str = DEFAULT_LIBRARY) -> Job[bool]:
+        """Load the library's embedding model in the background, so the first question
+        does not wait for torch. Does nothing (False) for a library with no documents."""
+        name = check_library_name(library)
+
+        def run(ctx: JobContext) -> bool:
+            found = self.catalog.library(name)
+            if found is None or not any(
+                f.status == "indexed" for f in self.catalog.files(found.id)
+            ):
+                return False
+            self.embedder(found.embedding_model).encode(["warm up"])
+            return True
+
+        return self._worker.submit("load the embedding model", run)
+
     def read_document(self, path: str | Path, cancel: CancelToken | None = None) -> Extracted:
         """A document's text as indexed, read in the sandbox (for the source viewer)."""
         with IsolatedExtractor(self.limits) as extractor:
