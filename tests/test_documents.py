@@ -359,3 +359,19 @@ def test_warm_up_loads_the_embedder_only_for_a_library_with_documents(
     assert service.warm_up().result() is True
     [embedder] = service._embedders.values()
     assert embedder._model is not None
+
+
+def test_a_file_that_becomes_unreadable_loses_its_old_passages(
+    service: DocumentService, tmp_path: Path
+) -> None:
+    doc = tmp_path / "notes.txt"
+    doc.write_text("The centrifuge Z-9 is balanced before every run.", "utf-8")
+    service.add([doc]).result()
+    doc.write_bytes(bytes(range(256)) * 8)  # now a binary: skipped
+    report = service.add([doc]).result()
+    assert [o.status for o in report.outcomes] == [FileStatus.SKIPPED]
+    library = service.catalog.library("default")
+    assert library is not None
+    assert service.catalog.chunk_ids(library.id) == set()
+    assert service.vectors.ids(library.id) == set()  # no vector left behind either
+    assert service.search("centrifuge Z-9", mode="keyword") == []

@@ -151,14 +151,17 @@ class Catalog:
 
     # Files
 
-    def file(self, library_id: int, path: str) -> FileRecord | None:
+    def _records(self, condition: str, parameters: tuple[object, ...]) -> list[FileRecord]:
         with self._transaction() as db:
-            row = db.execute(
-                "SELECT id, path, content_hash, state, chunks FROM files "
-                "WHERE library_id = ? AND path = ?",
-                (library_id, path),
-            ).fetchone()
-        return FileRecord(*row) if row else None
+            rows = db.execute(
+                f"SELECT id, path, content_hash, state, chunks FROM files WHERE {condition}",
+                parameters,
+            ).fetchall()
+        return [FileRecord(*row) for row in rows]
+
+    def file(self, library_id: int, path: str) -> FileRecord | None:
+        found = self._records("library_id = ? AND path = ?", (library_id, path))
+        return found[0] if found else None
 
     def files(self, library_id: int) -> list[IndexedFile]:
         with self._transaction() as db:
@@ -171,39 +174,18 @@ class Catalog:
 
     def files_under(self, library_id: int, path: str) -> list[FileRecord]:
         """The file at `path`, or every file inside the folder at `path`."""
-        prefixes = [path.rstrip("/\\") + sep for sep in ("/", "\\")]
-        with self._transaction() as db:
-            rows = db.execute(
-                "SELECT id, path, content_hash, state, chunks FROM files WHERE library_id = ? "
-                "AND (path = ? OR substr(path, 1, ?) = ? OR substr(path, 1, ?) = ?)",
-                (
-                    library_id,
-                    path,
-                    len(prefixes[0]),
-                    prefixes[0],
-                    len(prefixes[1]),
-                    prefixes[1],
-                ),
-            ).fetchall()
-        return [FileRecord(*row) for row in rows]
+        slash, backslash = (path.rstrip("/\\") + sep for sep in ("/", "\\"))
+        return self._records(
+            "library_id = ? AND (path = ? OR substr(path, 1, ?) = ? OR substr(path, 1, ?) = ?)",
+            (library_id, path, len(slash), slash, len(backslash), backslash),
+        )
 
     def records(self, library_id: int) -> list[FileRecord]:
-        with self._transaction() as db:
-            rows = db.execute(
-                "SELECT id, path, content_hash, state, chunks FROM files WHERE library_id = ?",
-                (library_id,),
-            ).fetchall()
-        return [FileRecord(*row) for row in rows]
+        return self._records("library_id = ?", (library_id,))
 
     def unfinished(self, library_id: int) -> list[FileRecord]:
         """Files a killed process left half-written."""
-        with self._transaction() as db:
-            rows = db.execute(
-                "SELECT id, path, content_hash, state, chunks FROM files "
-                "WHERE library_id = ? AND state = 'writing'",
-                (library_id,),
-            ).fetchall()
-        return [FileRecord(*row) for row in rows]
+        return self._records("library_id = ? AND state = 'writing'", (library_id,))
 
     def begin_file(
         self,

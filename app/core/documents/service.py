@@ -386,17 +386,7 @@ class DocumentService:
             status = (
                 FileStatus.SKIPPED if isinstance(exc, UnreadableDocument) else FileStatus.FAILED
             )
-            if record is not None and record.chunks:
-                self._forget(library, record)
-            self.catalog.record_unread(
-                library.id,
-                key,
-                kind=kind,
-                content_hash=digest,
-                size=size,
-                state=status.value,
-                reason=str(exc),
-            )
+            self._record_unread(library, record, key, kind, digest, size, status, str(exc))
             return FileOutcome(key, status, str(exc))
         except ReaderUnavailable as exc:  # not the file's fault: try again next time
             return FileOutcome(key, FileStatus.FAILED, str(exc))
@@ -406,16 +396,10 @@ class DocumentService:
         chunks = chunk_pages(extracted.pages, settings.chunk_size, settings.chunk_overlap)
         pages = len(extracted.pages)
         if not chunks:
-            self.catalog.record_unread(
-                library.id,
-                key,
-                kind=kind,
-                content_hash=digest,
-                size=size,
-                state="skipped",
-                reason="No text found in this file.",
-            )
-            return FileOutcome(key, FileStatus.SKIPPED, "No text found in this file.", pages)
+            reason = "No text found in this file."
+            status = FileStatus.SKIPPED
+            self._record_unread(library, record, key, kind, digest, size, status, reason)
+            return FileOutcome(key, FileStatus.SKIPPED, reason, pages)
         vectors = []
         for offset in range(0, len(chunks), EMBED_BATCH):
             progress("embedding", None, (offset, len(chunks)))
@@ -438,17 +422,33 @@ class DocumentService:
         path = Path(outcome.path).resolve()
         if outcome.status is not FileStatus.SKIPPED or not path.is_file():
             return
-        record = self.catalog.file(library.id, str(path))
+        key = str(path)
+        record = self.catalog.file(library.id, key)
+        size = path.stat().st_size
+        self._record_unread(library, record, key, "", "", size, outcome.status, outcome.reason)
+
+    def _record_unread(
+        self,
+        library: Library,
+        record: FileRecord | None,
+        path: str,
+        kind: str,
+        digest: str,
+        size: int,
+        status: FileStatus,
+        reason: str,
+    ) -> None:
+        """Remember a file we did not index, and why; passages it had before are forgotten."""
         if record is not None and record.chunks:
             self._forget(library, record)
         self.catalog.record_unread(
             library.id,
-            str(path),
-            kind="",
-            content_hash="",
-            size=path.stat().st_size,
-            state="skipped",
-            reason=outcome.reason,
+            path,
+            kind=kind,
+            content_hash=digest,
+            size=size,
+            state=status.value,
+            reason=reason,
         )
 
     def _forget(self, library: Library, record: FileRecord) -> None:
