@@ -192,9 +192,7 @@ class DocumentService:
 
         def run(ctx: JobContext) -> bool:
             found = self.catalog.library(name)
-            if found is None or not any(
-                f.status == "indexed" for f in self.catalog.files(found.id)
-            ):
+            if found is None or not self.catalog.passage_count_of(found.id):
                 return False
             self.embedder(found.embedding_model).encode(["warm up"])
             return True
