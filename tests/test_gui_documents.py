@@ -31,6 +31,7 @@ from app.core.documents.records import (
 )
 from app.core.documents.service import DocumentService
 from app.core.services import Services
+from app.gui import source_viewer
 from app.gui.document_model import DocumentListModel, ReasonRole, StatusRole, file_name
 from app.gui.documents_panel import IngestProgressBox
 from app.gui.main_window import MainWindow
@@ -355,8 +356,16 @@ def background(call: Callable[[], Any]) -> Any:
 
 
 def test_an_answer_from_documents_cites_its_sources_and_opens_them(
-    qtbot: Any, open_window: OpenWindow, folder: Path
+    qtbot: Any, open_window: OpenWindow, folder: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    pdf_reads: list[bool] = []  # whether each read of a PDF's bytes ran on the GUI thread
+    read_pdf = source_viewer.read_pdf_bytes
+
+    def recorded_read(path: str, limit: int = source_viewer.MAX_PDF_BYTES) -> bytes | str:
+        pdf_reads.append(threading.current_thread() is threading.main_thread())
+        return read_pdf(path, limit)
+
+    monkeypatch.setattr(source_viewer, "read_pdf_bytes", recorded_read)
     opened = open_window(temperature=0.0)
     window = opened.window
     add_and_wait(qtbot, window, [str(folder)])
@@ -433,6 +442,18 @@ def test_an_answer_from_documents_cites_its_sources_and_opens_them(
     names = {name for name, _ in opened.calls}
     assert {"files", "search", "read_document"} <= names
     assert opened.calls_on_gui_thread() == []
+    assert pdf_reads
+    assert not any(pdf_reads), "a PDF was read on the GUI thread"
+
+
+def test_a_pdf_too_large_to_show_is_refused_with_a_reason(tmp_path: Path) -> None:
+    big = tmp_path / "big.pdf"
+    big.write_bytes(b"%PDF-1.7\n" + bytes(2000))
+    assert isinstance(source_viewer.read_pdf_bytes(str(big)), bytes)
+    refused = source_viewer.read_pdf_bytes(str(big), limit=1000)
+    assert isinstance(refused, str)
+    assert "too large" in refused
+    assert "no longer there" in str(source_viewer.read_pdf_bytes(str(tmp_path / "gone.pdf")))
 
 
 # --- parts without a model ------------------------------------------------------------------

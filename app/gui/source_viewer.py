@@ -9,8 +9,8 @@ read again off the GUI thread by `DocumentService.read_document`, with the
 passage's [start, end) selected. A file that is gone, changed or broken gives
 a message in the viewer, never an error dialog.
 
-`QPdfDocument.load` reads and parses on the GUI thread; it runs after the
-dialog is on screen, so a big file delays the picture, not the window.
+A PDF's bytes are read off the GUI thread (with the readers' size limit);
+QtPdf then opens them from memory, lazily, page by page.
 """
 
 from __future__ import annotations
@@ -18,7 +18,17 @@ from __future__ import annotations
 import functools
 from pathlib import PurePath
 
-from PySide6.QtCore import QModelIndex, QPointF, Qt, QTimer, Signal, Slot
+from PySide6.QtCore import (
+    QBuffer,
+    QByteArray,
+    QIODevice,
+    QModelIndex,
+    QPointF,
+    Qt,
+    QTimer,
+    Signal,
+    Slot,
+)
 from PySide6.QtGui import QColor, QPalette, QTextCharFormat, QTextCursor
 from PySide6.QtPdf import QPdfDocument, QPdfLink, QPdfSearchModel
 from PySide6.QtPdfWidgets import QPdfView
@@ -33,12 +43,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.core.documents.extract import ExtractionLimits
 from app.core.documents.records import Extracted, Source
 from app.core.documents.service import DocumentService
 from app.core.errors import ConfidenteError
 from app.gui.document_model import file_name
 from app.gui.tasks import TaskManager
 
+MAX_PDF_BYTES = ExtractionLimits().max_file_bytes  # what the readers accept, the viewer shows
 PHRASE_LENGTHS = range(8, 1, -1)  # words: the longest run found is the most distinctive
 SEARCH_TIMEOUT_MS = 5000
 PDF_ERRORS = {
@@ -111,6 +123,20 @@ def is_pdf(source: Source) -> bool:
     return PurePath(source.path).suffix.lower() == ".pdf" and source.page is not None
 
 
+def read_pdf_bytes(path: str, limit: int = MAX_PDF_BYTES) -> bytes | str:
+    """Off the GUI thread: the PDF's bytes, or why they cannot be had."""
+    try:
+        with open(path, "rb") as file:
+            data = file.read(limit + 1)
+    except FileNotFoundError:
+        return PDF_ERRORS[QPdfDocument.Error.FileNotFound].format(path=path)
+    except OSError as error:
+        return f"The file cannot be read ({error.strerror}): {path}"
+    if len(data) > limit:
+        return f"This PDF is larger than {limit // 2**20} MB, too large to show here: {path}"
+    return data
+
+
 def _read(documents: DocumentService, path: str) -> Extracted | str:
     """Off the GUI thread: the document's text, or why it cannot be read."""
     try:
@@ -162,6 +188,7 @@ class SourceViewer(QDialog):
         self.message.setTextFormat(Qt.TextFormat.PlainText)
 
         self.pdf_document = QPdfDocument(self)
+        self._pdf_buffer: QBuffer | None = None  # the open PDF's bytes, read off this thread
         self.pdf_search = QPdfSearchModel(self)
         self.pdf_search.setDocument(self.pdf_document)
         self.pdf_view = QPdfView()
@@ -214,10 +241,13 @@ class SourceViewer(QDialog):
         self._show_message("Opening…")
         showing = self._showing
         if is_pdf(source):
-            # After the dialog is on screen: loading parses the file on this thread.
-            QTimer.singleShot(0, functools.partial(self._open_pdf, showing))
+            path = source.path
+            self._tasks.run_in_background(
+                lambda: read_pdf_bytes(path),
+                functools.partial(self._open_pdf, showing),
+            )
         else:
-            self.pdf_document.close()  # nothing of a previous PDF is kept open
+            self._close_pdf()  # nothing of a previous PDF is kept open
             documents = self._documents
             self._tasks.run_in_background(
                 lambda: _read(documents, source.path),
@@ -238,13 +268,29 @@ class SourceViewer(QDialog):
 
     # --- PDF -----------------------------------------------------------------------
 
-    def _open_pdf(self, showing: int) -> None:
+    def _close_pdf(self) -> None:
+        self.pdf_document.close()
+        if self._pdf_buffer is not None:
+            self._pdf_buffer.close()
+            self._pdf_buffer.deleteLater()
+            self._pdf_buffer = None
+
+    def _open_pdf(self, showing: int, data: bytes | str) -> None:
         source = self.source
         if showing != self._showing or source is None:
             return
-        self.pdf_document.close()
-        error = self.pdf_document.load(source.path)
-        if error != QPdfDocument.Error.None_:
+        self._close_pdf()
+        if isinstance(data, str):  # why the file could not be read
+            self._show_message(data)
+            self._done()
+            return
+        # The buffer must live as long as the document reads from it.
+        self._pdf_buffer = QBuffer(self)
+        self._pdf_buffer.setData(QByteArray(data))
+        self._pdf_buffer.open(QIODevice.OpenModeFlag.ReadOnly)
+        self.pdf_document.load(self._pdf_buffer)
+        error = self.pdf_document.error()
+        if self.pdf_document.status() != QPdfDocument.Status.Ready:
             self._show_message(PDF_ERRORS.get(error, PDF_ERROR).format(path=source.path))
             self._done()
             return
