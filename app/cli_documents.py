@@ -46,9 +46,14 @@ def register(commands: Any) -> None:
     add_library_option(docs)
     docs.add_argument("--json", action="store_true", help="print JSON")
 
-    remove = commands.add_parser("remove", help="forget a document (or a folder of them)")
-    remove.add_argument("paths", nargs="+", metavar="PATH")
+    remove = commands.add_parser(
+        "remove", help="forget a document (or a folder of them), or a whole library with --all"
+    )
+    remove.add_argument("paths", nargs="*", metavar="PATH")
     add_library_option(remove)
+    remove.add_argument(
+        "--all", action="store_true", help="forget the library itself and all its documents"
+    )
     remove.add_argument("--json", action="store_true", help="print JSON")
 
     search = commands.add_parser("search", help="find the passages that match QUERY")
@@ -232,9 +237,17 @@ def _count(number: int, noun: str) -> str:
 def _remove(args: argparse.Namespace) -> int:
     from app.core.documents.records import FileStatus
 
+    if args.all == bool(args.paths):
+        raise ConfidenteError("Name the documents to remove, or use --all for the whole library.")
     services = _services()
     try:
-        outcomes = services.documents.remove(args.paths, args.library).result()
+        documents = services.documents
+        job = (
+            documents.delete_library(args.library)
+            if args.all
+            else documents.remove(args.paths, args.library)
+        )
+        outcomes = job.result()
     finally:
         services.close()
     if args.json:

@@ -73,6 +73,18 @@ def test_add_docs_search_remove(confidente_home: Path, tmp_path: Path) -> None:
     again = json.loads(_run(["search", "preaviso", "--json"], confidente_home).stdout)
     assert all(Path(s["path"]).name != "contrato.txt" for s in again)
 
+    vague = _run(["remove"], confidente_home)
+    assert vague.returncode == 1
+    assert "--all" in vague.stderr
+    everything = _run(["remove", "--all", "--json"], confidente_home)
+    assert everything.returncode == 0, everything.stderr
+    assert {Path(o["path"]).name for o in json.loads(everything.stdout)} == {
+        "pump.md",
+        "photo.png",
+        "broken.pdf",
+    }
+    assert json.loads(_run(["docs", "--json"], confidente_home).stdout)["files"] == []
+
 
 def test_ask_answers_with_sources_or_says_nothing_was_found(
     confidente_home: Path, tmp_path: Path, starter_model: Path

@@ -14,6 +14,7 @@ import pytest
 
 from app.core.documents.records import FileStatus, IngestProgress, IngestReport, Source
 from app.core.documents.service import DocumentService
+from app.core.errors import DocumentError
 from app.core.paths import AppPaths
 from app.core.settings import Settings
 from app.core.worker import Finished, Update, Worker
@@ -375,3 +376,25 @@ def test_a_file_that_becomes_unreadable_loses_its_old_passages(
     assert service.catalog.chunk_ids(library.id) == set()
     assert service.vectors.ids(library.id) == set()  # no vector left behind either
     assert service.search("centrifuge Z-9", mode="keyword") == []
+
+
+def test_deleting_a_library_forgets_it_and_its_text(
+    service: DocumentService, tmp_path: Path
+) -> None:
+    secret = "Quillacollo-Zorrotza-9931"
+    doc = tmp_path / "old.txt"
+    doc.write_text(f"The archive code is {secret}.", "utf-8")
+    other = tmp_path / "other.txt"
+    other.write_text("The canteen opens at eight.", "utf-8")
+    service.add([doc], "old-project").result()
+    service.add([other]).result()
+    outcomes = service.delete_library("old-project").result()
+    assert [o.status for o in outcomes] == [FileStatus.REMOVED]
+    assert "old-project" not in service.libraries()
+    assert service.files("old-project") == []
+    assert [Path(f.path).name for f in service.files()] == ["other.txt"]  # others untouched
+    for file in service.catalog.path.parent.rglob("*"):
+        if file.is_file():
+            assert secret.encode() not in file.read_bytes(), f"text left in {file}"
+    with pytest.raises(DocumentError, match="no library"):
+        service.delete_library("old-project").result()

@@ -270,6 +270,24 @@ class DocumentService:
 
         return self._worker.submit("remove documents", run)
 
+    def delete_library(self, library: str) -> Job[list[FileOutcome]]:
+        """Forget a library and every document in it, text and vectors."""
+        name = check_library_name(library)
+
+        def run(ctx: JobContext) -> list[FileOutcome]:
+            found = self.catalog.library(name)
+            if found is None:
+                raise DocumentError(f"There is no library called {name!r}.")
+            records = self.catalog.records(found.id)
+            for record in records:  # invisible at once; a kill from here on is repaired later
+                self.catalog.mark_writing(record.id)
+            self.vectors.drop(found.id)
+            self.catalog.delete_library(found.id)
+            self.catalog.scrub()
+            return [FileOutcome(r.path, FileStatus.REMOVED) for r in records]
+
+        return self._worker.submit("delete a library", run)
+
     def close(self) -> None:
         self.vectors.close()
         self.catalog.close()
