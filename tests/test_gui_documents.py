@@ -338,6 +338,23 @@ def test_adding_a_folder_shows_progress_then_every_file_with_its_status(
     assert "Work" in window.composer.documents_toggle.text()
     qtbot.waitUntil(lambda: panel.empty_label.isVisible(), timeout=5000)
 
+    # Deleting a library asks first; once confirmed it is gone and "default" is shown.
+    notes = folder / "ferry notes.txt"
+    add_and_wait(qtbot, window, [str(notes)])
+    box = panel.confirm_delete()
+    assert "“Work”" in box.text()
+    box.button(QMessageBox.StandardButton.Cancel).click()  # changing one's mind deletes nothing
+    assert panel.library_combo.findData("Work") >= 0
+    box = panel.confirm_delete()
+    delete = next(b for b in box.buttons() if b.text() == "Delete library")
+    with qtbot.waitSignal(window.library.job_ended, timeout=INGEST_TIMEOUT_MS):
+        delete.click()
+    assert panel.library_combo.findData("Work") < 0
+    assert panel.library_combo.currentText() == "default"
+    assert "deleted" in window.status.currentMessage()
+    assert "Work" not in background(opened.services.documents.libraries)
+    qtbot.waitUntil(lambda: "harbour.pdf" in rows(window), timeout=5000)
+
     names = {name for name, _ in opened.calls}
     assert {"libraries", "files"} <= names
     assert opened.calls_on_gui_thread() == []

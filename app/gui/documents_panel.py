@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QListView,
+    QMessageBox,
     QProgressBar,
     QPushButton,
     QVBoxLayout,
@@ -31,6 +32,7 @@ from app.core.documents.records import IndexedFile, IngestProgress
 from app.gui.document_model import DocumentListModel, PathRole, file_name
 
 NEW_LIBRARY = "\x00new"  # item data of the "New library…" entry (no library name has a NUL)
+DELETE_LIBRARY = "\x00delete"  # item data of the "Delete this library…" entry
 EMPTY_TEXT = (
     "No documents in this library yet.\nDrop files or folders anywhere on the window, "
     "or press Add files…"
@@ -121,6 +123,7 @@ class DocumentsPanel(QWidget):
         remove_requested(list): paths (str) of the selected files, to take out of the library.
         reindex_requested(): the user asked to read every file of the library again.
         cancel_requested(): the user pressed Cancel while files were being indexed.
+        delete_requested(str): the user confirmed deleting this library.
     """
 
     library_chosen = Signal(str)
@@ -129,6 +132,7 @@ class DocumentsPanel(QWidget):
     remove_requested = Signal(list)
     reindex_requested = Signal()
     cancel_requested = Signal()
+    delete_requested = Signal(str)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -218,6 +222,7 @@ class DocumentsPanel(QWidget):
             combo.addItem(name, name)
         combo.insertSeparator(combo.count())
         combo.addItem("New library…", NEW_LIBRARY)
+        combo.addItem("Delete this library…", DELETE_LIBRARY)
         combo.setCurrentIndex(max(combo.findData(current), 0))
         combo.blockSignals(False)
 
@@ -245,9 +250,12 @@ class DocumentsPanel(QWidget):
     @Slot(int)
     def on_library_activated(self, index: int) -> None:
         data = self.library_combo.itemData(index)
-        if data == NEW_LIBRARY:
+        if data in (NEW_LIBRARY, DELETE_LIBRARY):
             self.library_combo.setCurrentIndex(max(self.library_combo.findData(self._library), 0))
-            self._ask_library_name()
+            if data == NEW_LIBRARY:
+                self._ask_library_name()
+            else:
+                self.confirm_delete()
         elif isinstance(data, str) and data != self._library:
             self._library = data
             self.library_chosen.emit(data)
@@ -262,6 +270,28 @@ class DocumentsPanel(QWidget):
         dialog.setTextEchoMode(QLineEdit.EchoMode.Normal)
         dialog.textValueSelected.connect(self.library_named)
         dialog.open()
+
+    def confirm_delete(self) -> QMessageBox:
+        """Ask before deleting the library; the answer arrives later (the box is not modal
+        to the event loop), as `delete_requested`."""
+        library = self._library
+        box = QMessageBox(
+            QMessageBox.Icon.Warning,
+            "Delete library",
+            f"Delete the library “{library}”? Confidente forgets its "
+            f"{self.model.rowCount()} documents and everything indexed from them. "
+            "The files themselves stay where they are on your disk.",
+            QMessageBox.StandardButton.Cancel,
+            self,
+        )
+        delete = box.addButton("Delete library", QMessageBox.ButtonRole.DestructiveRole)
+        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.buttonClicked.connect(
+            lambda button: self.delete_requested.emit(library) if button is delete else None
+        )
+        box.open()
+        return box
 
     @Slot()
     def on_add_files_clicked(self) -> None:

@@ -31,7 +31,7 @@ from app.gui.documents_panel import DocumentsPanel, overall_text
 from app.gui.errors import show_error
 from app.gui.tasks import JobBridge, TaskManager
 
-Action = Literal["add", "remove", "reindex"]
+Action = Literal["add", "remove", "reindex", "delete"]
 
 _COUNTED = (
     (FileStatus.INDEXED, "indexed"),
@@ -117,6 +117,7 @@ class LibraryController(QObject):
         panel.remove_requested.connect(self.remove)
         panel.reindex_requested.connect(self.reindex)
         panel.cancel_requested.connect(self.cancel)
+        panel.delete_requested.connect(self.delete_library)
 
     @property
     def library(self) -> str:
@@ -223,6 +224,14 @@ class LibraryController(QObject):
             "reindex", lambda: self._documents.reindex(library), f"Re-indexing “{library}”…"
         )
 
+    @Slot(str)
+    def delete_library(self, library: str) -> None:
+        self._start(
+            "delete",
+            lambda: self._documents.delete_library(library),
+            f"Deleting the library “{library}”…",
+        )
+
     @Slot()
     def cancel(self) -> None:
         for job in self._jobs:
@@ -279,7 +288,10 @@ class LibraryController(QObject):
         else:
             outcomes = tuple(result) if isinstance(result, list) else ()
             summary = outcomes_summary(job.library, outcomes)
-        if job.library == self._library:
+        if job.action == "delete":
+            self._forget_library(job.library)
+            summary = f"The library “{job.library}” was deleted ({len(outcomes)} documents)."
+        elif job.library == self._library:
             for outcome in outcomes:
                 self._remember(outcome)
         self._end(job, summary, WHY_HINT if has_unread(outcomes) else "")
@@ -294,6 +306,15 @@ class LibraryController(QObject):
         if not failed.expected:
             show_error(self._panel, failed.error, failed.report)
         self._end(job, f"Documents in “{job.library}”: {failed.error}")
+
+    def _forget_library(self, library: str) -> None:
+        """After a delete: the library leaves the selector ("default" stays, empty)."""
+        self._names = [n for n in self._names if n != library or n == DEFAULT_LIBRARY]
+        if library == self._library:
+            self._library = ""  # so that choosing the default below refreshes everything
+            self.choose_library(DEFAULT_LIBRARY)
+        else:
+            self._panel.set_libraries(self._names, self._library)
 
     def _end(self, job: _IndexJob, summary: str, hint: str = "") -> None:
         """Show the summary in the pane, and with `hint` in the status bar."""
