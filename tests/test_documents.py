@@ -309,6 +309,13 @@ def test_hostile_files_fail_alone_with_their_reason(
     assert listed["truncated.pdf"].status == "failed"
     assert listed["truncated.pdf"].reason == status["truncated.pdf"].reason
     assert "niño" in service.search("niño acción", k=1, mode="keyword")[0].text
+    # Adding again does not retry unchanged broken files, but still says why they are out.
+    again = {Path(o.path).name: o for o in service.add([folder]).result().outcomes}
+    assert again["truncated.pdf"].status is FileStatus.FAILED
+    assert again["truncated.pdf"].reason == (
+        status["truncated.pdf"].reason + " (unchanged since the last try)"
+    )
+    assert again["good.pdf"].status is FileStatus.UNCHANGED
 
 
 def test_reindex_reads_everything_again_and_forgets_what_is_gone(

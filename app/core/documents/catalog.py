@@ -82,6 +82,7 @@ class FileRecord:
     content_hash: str
     state: str
     chunks: int
+    reason: str
 
 
 @dataclass(frozen=True)
@@ -154,7 +155,8 @@ class Catalog:
     def _records(self, condition: str, parameters: tuple[object, ...]) -> list[FileRecord]:
         with self._transaction() as db:
             rows = db.execute(
-                f"SELECT id, path, content_hash, state, chunks FROM files WHERE {condition}",
+                "SELECT id, path, content_hash, state, chunks, reason FROM files "
+                f"WHERE {condition}",
                 parameters,
             ).fetchall()
         return [FileRecord(*row) for row in rows]

@@ -394,8 +394,7 @@ class DocumentService:
                 return FileOutcome(key, FileStatus.UNCHANGED, "", 0, 0)
             if record.state in ("skipped", "failed"):
                 status = FileStatus.SKIPPED if record.state == "skipped" else FileStatus.FAILED
-                reason = next(f.reason for f in self.catalog.files(library.id) if f.path == key)
-                return FileOutcome(key, status, reason + " (unchanged since the last try)")
+                return FileOutcome(key, status, record.reason + " (unchanged since the last try)")
         try:
             extracted = extractor.extract(path, ctx.cancel)
         except (UnreadableDocument, BrokenDocument) as exc:
