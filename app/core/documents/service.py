@@ -144,7 +144,8 @@ class DocumentService:
             vector_hits = self.vectors.query(found.id, vector, CANDIDATES)
         candidates = fuse(keyword_ids, vector_hits)
         stored = self.catalog.chunks([c.chunk_id for c in candidates])
-        weights = self._term_weights(terms)
+        hybrid = mode == "hybrid"
+        weights = self._term_weights(terms) if hybrid else []  # only the relevance bar uses them
         chosen: list[tuple[Candidate, StoredChunk, float]] = []
         places: set[tuple[str, int]] = set()
         for candidate in candidates:
@@ -158,10 +159,12 @@ class DocumentService:
             if place in places:  # one passage per page: five sources, five places
                 continue
             places.add(place)
-            chosen.append((candidate, chunk, coverage(terms, chunk.text, weights)))
+            chosen.append(
+                (candidate, chunk, coverage(terms, chunk.text, weights) if hybrid else 0.0)
+            )
             if len(chosen) == k:
                 break
-        if mode == "hybrid":
+        if hybrid:
             # The single-index modes rank without the relevance bar, to measure ranking alone.
             if not any(is_relevant(c.similarity, cov) for c, _, cov in chosen):
                 return []
