@@ -14,7 +14,7 @@ import sys
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, TextIO
 
-from app import __version__, cli_documents
+from app import __version__, cli_documents, cli_models
 from app.core import privacy
 from app.core.errors import ConfidenteError
 
@@ -61,10 +61,7 @@ def build_parser() -> argparse.ArgumentParser:
     doctor = commands.add_parser("doctor", help="check the installation and privacy")
     doctor.add_argument("--json", action="store_true", help="print JSON")
 
-    models = commands.add_parser("models", help="manage models")
-    model_commands = models.add_subparsers(dest="models_command", metavar="ACTION", required=True)
-    starter = model_commands.add_parser("starter", help="assemble and verify the starter model")
-    starter.add_argument("--json", action="store_true", help="print JSON")
+    cli_models.register(commands)
     return parser
 
 
@@ -82,7 +79,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "ask": _ask,
         "conversations": _conversations,
         "doctor": _doctor,
-        "models": _models,
+        "models": cli_models.run,
         **cli_documents.HANDLERS,
     }
     try:
@@ -322,20 +319,3 @@ def _print_tree(value: Any, indent: int = 0) -> None:
                 print()
             else:
                 print(f"{pad}- {item}")
-
-
-def _models(args: argparse.Namespace) -> int:
-    from app.core.paths import app_paths
-    from app.core.starter import ensure_starter_model, starter_status
-
-    paths = app_paths().ensure()
-    show = _ProgressLine(args.json)
-    path = ensure_starter_model(
-        paths.models, lambda done, total: show("Assembling the starter model", done, total)
-    )
-    status = starter_status(paths.models)
-    if args.json:
-        print(json.dumps({"path": str(path), "verified": status.verified}))
-    else:
-        print(f"Starter model ready: {path}", file=sys.stderr)
-    return EXIT_OK

@@ -95,7 +95,11 @@ def test_doctor_reports_build_models_and_privacy(
     assert result.returncode == 0, result.stderr
     report = json.loads(result.stdout)
     assert report["llama_cpp"]["gpu_offload_available"] in (True, False)
+    if not report["llama_cpp"]["gpu_offload_available"]:  # a CPU build, as on this machine
+        assert report["llama_cpp"]["gpu_layers"] == 0
+        assert report["llama_cpp"]["runs_on"] == "CPU"
     assert report["cpu"]["threads"] >= 1
+    assert set(report["keychain"]) == {"backend", "hugging_face_token_stored"}
     assert report["models"][0]["checksum"] == "SHA-256 verified"
     assert report["network"]["connections_refused_by_guard"] is True
     assert report["network"]["telemetry_disabled"] is True

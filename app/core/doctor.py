@@ -13,6 +13,9 @@ from app.core import hardware, privacy
 from app.core.engine import gpu_offload_supported
 from app.core.errors import ConfidenteError
 from app.core.gguf import read_gguf_info
+from app.core.models import token
+from app.core.models.fit import Machine
+from app.core.models.service import choose_gpu_layers
 from app.core.paths import AppPaths
 from app.core.settings import Settings
 from app.core.starter import starter_status
@@ -23,6 +26,8 @@ def diagnose(paths: AppPaths, settings: Settings, warnings: list[str]) -> dict[s
 
     gpu = gpu_offload_supported()
     system_info = llama_cpp.llama_print_system_info().decode("utf-8", "replace").strip()
+    machine = hardware.detect_machine()
+    layers = _gpu_layers(paths, settings, machine)
     return {
         "confidente": __version__,
         "python": {"version": platform.python_version(), "executable": sys.executable},
@@ -30,10 +35,21 @@ def diagnose(paths: AppPaths, settings: Settings, warnings: list[str]) -> dict[s
         "llama_cpp": {
             "version": getattr(llama_cpp, "__version__", "unknown"),
             "gpu_offload_available": gpu,
-            "gpu_layers": hardware.resolve_gpu_layers(settings.gpu_layers, gpu_available=gpu),
+            "gpu_layers": layers,
+            "runs_on": "GPU" if gpu and layers != 0 else "CPU",
             "system_info": system_info,
         },
+        "gpus": [
+            {
+                "name": g.name,
+                "total_gib": round(g.total_bytes / 2**30, 1),
+                "free_gib": round(g.free_bytes / 2**30, 1),
+                "source": g.source,
+            }
+            for g in machine.gpus
+        ],
         "cpu": {
+            "name": hardware.cpu_name(),
             "physical_cores": hardware.physical_cores(),
             "logical_cores": os.cpu_count(),
             "threads": hardware.resolve_threads(settings.threads),
@@ -58,8 +74,22 @@ def diagnose(paths: AppPaths, settings: Settings, warnings: list[str]) -> dict[s
             "listening_sockets": privacy.listening_sockets_of_this_process(),
             "machine_has_default_route": privacy.machine_has_default_route(),
         },
+        "keychain": {
+            "backend": token.keychain_name(),
+            "hugging_face_token_stored": token.get_token() is not None,
+        },
         "settings_warnings": warnings,
     }
+
+
+def _gpu_layers(paths: AppPaths, settings: Settings, machine: Machine) -> int | str:
+    """Layers the active model would put on the GPU now, or why that is unknown."""
+    path = Path(settings.model_path).expanduser() if settings.model_path else None
+    path = path or starter_status(paths.models).path
+    try:
+        return choose_gpu_layers(settings, path, machine)
+    except ConfidenteError as exc:
+        return f"unknown ({exc})"
 
 
 def _models(paths: AppPaths, settings: Settings) -> list[dict[str, Any]]:

@@ -25,6 +25,7 @@ from typing import Any, Literal
 from app.core.cancel import CancelToken
 from app.core.errors import ContextOverflowError, ModelError
 from app.core.gguf import GGUFInfo, read_gguf_info
+from app.core.models.fit import Gpu
 from app.core.prompt import ChatMessage, PromptFormat, prompt_format_for
 
 FinishReason = Literal["stop", "length", "cancelled", "nothing_found"]
@@ -38,6 +39,7 @@ class EngineConfig:
     gpu_layers: int = 0  # -1: all
     threads: int = 1
     seed: int | None = None
+    use_chat_template: bool = True  # False when the file's template failed its check
 
 
 @dataclass(frozen=True)
@@ -62,10 +64,18 @@ class ModelInfo:
     gpu_offload_supported: bool
     prompt_format: str
     threads: int
+    layers: int | None = None
 
     @property
     def device(self) -> str:
-        return "GPU" if self.gpu_offload_supported and self.gpu_layers != 0 else "CPU"
+        """Where the layers run, for the status bar and `doctor`."""
+        if not self.gpu_offload_supported:
+            return "CPU"
+        if self.gpu_layers == 0:
+            return "CPU (GPU not used)"
+        if self.gpu_layers < 0 or self.layers is None or self.gpu_layers > self.layers:
+            return "GPU"
+        return f"GPU, {self.gpu_layers} of {self.layers} layers"
 
 
 @dataclass(frozen=True)
@@ -103,7 +113,7 @@ _log = logging.getLogger("confidente.llama_cpp")
 _log_callback: Any = None
 
 
-def _route_llama_logs(lib: Any) -> None:
+def route_llama_logs(lib: Any) -> None:
     """Send llama.cpp's own log lines to `logging` (debug) instead of stderr."""
     global _log_callback
     if _log_callback is not None:
@@ -117,10 +127,77 @@ def _route_llama_logs(lib: Any) -> None:
     lib.llama_log_set(forward, ctypes.c_void_p(0))
 
 
+class _TemplatesNotCompiled:
+    """Stands in for llama-cpp-python's `Jinja2ChatFormatter`, which we never use.
+
+    llama-cpp-python compiles every chat template found in a model file while
+    loading it, in our process and without limits; Jinja folds constant
+    expressions at compile time, so a template like `{{ 'x' * 10**10 }}` is
+    a memory bomb before a single chat. Confidente renders templates itself
+    (`app.core.prompt`, bounded sandbox, after the file's child-process check)
+    and never calls `create_chat_completion`, so the library's copies are not
+    compiled at all.
+    """
+
+    def __init__(self, **kwargs: Any) -> None:
+        pass
+
+    def to_chat_handler(self) -> Any:
+        def refuse(**kwargs: Any) -> Any:
+            raise RuntimeError("Confidente formats prompts itself (app.core.prompt).")
+
+        return refuse
+
+
+def skip_library_templates(lib: Any) -> None:
+    lib.llama_chat_format.Jinja2ChatFormatter = _TemplatesNotCompiled
+
+
 def gpu_offload_supported() -> bool:
     import llama_cpp
 
     return bool(llama_cpp.llama_supports_gpu_offload())
+
+
+_DEVICE_GPU, _DEVICE_IGPU = 1, 2  # enum ggml_backend_dev_type (ggml-backend.h)
+
+
+def gpu_devices(*, include_cpu: bool = False) -> tuple[Gpu, ...]:
+    """GPUs llama.cpp's backends can use, with their free memory (CUDA, Vulkan, Metal...).
+
+    llama-cpp-python does not bind ggml's device API, so it is called through
+    ctypes on the loaded library, where ggml's symbols resolve. An older
+    library without them gives no devices (nvidia-smi is tried then).
+    """
+    import llama_cpp
+
+    lib = llama_cpp.llama_cpp._lib
+    try:
+        count, get = lib.ggml_backend_dev_count, lib.ggml_backend_dev_get
+        kind, describe, memory = (
+            lib.ggml_backend_dev_type,
+            lib.ggml_backend_dev_description,
+            lib.ggml_backend_dev_memory,
+        )
+    except AttributeError:
+        return ()
+    count.restype, count.argtypes = ctypes.c_size_t, []
+    get.restype, get.argtypes = ctypes.c_void_p, [ctypes.c_size_t]
+    kind.restype, kind.argtypes = ctypes.c_int, [ctypes.c_void_p]
+    describe.restype, describe.argtypes = ctypes.c_char_p, [ctypes.c_void_p]
+    memory.restype = None
+    size_pointer = ctypes.POINTER(ctypes.c_size_t)
+    memory.argtypes = [ctypes.c_void_p, size_pointer, size_pointer]
+    found: list[Gpu] = []
+    for index in range(int(count())):
+        device = get(index)
+        if not device or (kind(device) not in (_DEVICE_GPU, _DEVICE_IGPU) and not include_cpu):
+            continue
+        free, total = ctypes.c_size_t(0), ctypes.c_size_t(0)
+        memory(device, ctypes.byref(free), ctypes.byref(total))
+        name = (describe(device) or b"GPU").decode("utf-8", "replace")
+        found.append(Gpu(name, int(total.value), int(free.value), "llama.cpp"))
+    return tuple(found)
 
 
 class Engine:
@@ -132,7 +209,8 @@ class Engine:
         import llama_cpp
 
         self._lib: Any = llama_cpp
-        _route_llama_logs(llama_cpp)
+        route_llama_logs(llama_cpp)
+        skip_library_templates(llama_cpp)
         trained = self.gguf.context_length
         n_ctx = min(config.context_length, trained) if trained else config.context_length
         # llama.cpp pads the context to a multiple of 256, but llama-cpp-python sizes
@@ -158,7 +236,7 @@ class Engine:
         self._vocab = llama_cpp.llama_model_get_vocab(self._llm.model)
         self._control_text = self._control_text_pattern()
         self.prompt_format: PromptFormat = prompt_format_for(
-            self.gguf.chat_template,
+            self.gguf.chat_template if config.use_chat_template else None,
             bos_token=self._piece_text(self._llm.token_bos()),
             eos_token=self._piece_text(self._llm.token_eos()),
         )
@@ -173,6 +251,7 @@ class Engine:
             gpu_offload_supported=gpu_offload_supported(),
             prompt_format=self.prompt_format.name,
             threads=config.threads,
+            layers=shape.layers if (shape := self.gguf.shape()) else None,
         )
 
     @property

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from app.core.errors import ModelError
+from app.core.models.fit import ModelShape
 
 GGUF_MAGIC = b"GGUF"
 MAX_STRING_BYTES = 4 * 1024 * 1024  # a chat template is a few KiB; refuse absurd lengths
@@ -22,6 +23,8 @@ MAX_ARRAY_ITEMS = 16 * 1024 * 1024  # vocabularies are up to a few hundred thous
 MAX_KV_COUNT = 65_536
 MAX_TENSOR_COUNT = 1_000_000
 MAX_DIMS = 4  # GGML_MAX_DIMS
+MAX_TENSOR_NAME = 64  # GGML_MAX_NAME; longer names are skipped, not read
+MAX_LAYERS = 4096
 KEPT_ARRAY_ITEMS = 64  # longer arrays are checked and skipped, not kept
 
 # GGUF value types: (struct format, size) for the fixed-size ones.
@@ -103,6 +106,24 @@ class GGUFInfo:
     @property
     def context_length(self) -> int | None:
         value = self.metadata.get(f"{self.architecture}.context_length")
+        return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+    def shape(self) -> ModelShape | None:
+        """Layers and KV-cache geometry for memory estimates; None if the header lacks them."""
+        arch = self.architecture
+        layers = self._int(f"{arch}.block_count")
+        heads = self._int(f"{arch}.attention.head_count")
+        kv_heads = self._int(f"{arch}.attention.head_count_kv") or heads
+        head_dim = self._int(f"{arch}.attention.key_length")
+        embedding = self._int(f"{arch}.embedding_length")
+        if head_dim is None and embedding and heads:
+            head_dim = embedding // heads
+        if not (layers and kv_heads and head_dim):
+            return None
+        return ModelShape(self.file_size, layers, kv_heads, head_dim)
+
+    def _int(self, key: str) -> int | None:
+        value = self.metadata.get(key)
         return value if isinstance(value, int) and not isinstance(value, bool) else None
 
     @property
@@ -214,8 +235,13 @@ def _parse(reader: _Reader, path: Path, size: int) -> GGUFInfo:
         raise reader.invalid(f"bad alignment {alignment!r}")
 
     data_needed = 0
+    highest_block = -1
     for _ in range(tensor_count):
-        reader.skip(reader.string_length())  # tensor name
+        name_length = reader.string_length()
+        if name_length <= MAX_TENSOR_NAME:
+            highest_block = max(highest_block, _block_index(reader.read(name_length)))
+        else:
+            reader.skip(name_length)
         n_dims = reader.u32()
         if not 1 <= n_dims <= MAX_DIMS:
             raise reader.invalid(f"a tensor has {n_dims} dimensions")
@@ -233,6 +259,7 @@ def _parse(reader: _Reader, path: Path, size: int) -> GGUFInfo:
         nbytes = (elements // block[0]) * block[1] if block else 0
         data_needed = max(data_needed, offset + nbytes)
 
+    _check_block_count(reader, metadata, highest_block)
     data_offset = -(-reader.tell() // alignment) * alignment
     data_end = data_offset + data_needed
     if data_end > size:
@@ -240,6 +267,31 @@ def _parse(reader: _Reader, path: Path, size: int) -> GGUFInfo:
     return GGUFInfo(
         path, version, size, tensor_count, data_offset, data_end, metadata, array_lengths
     )
+
+
+def _block_index(name: bytes) -> int:
+    """N for a tensor named `blk.N.…`, else -1."""
+    if not name.startswith(b"blk."):
+        return -1
+    number = name[4:].split(b".", 1)[0]
+    return int(number) if number.isdigit() and len(number) < 6 else -1
+
+
+def _check_block_count(reader: _Reader, metadata: dict[str, MetadataValue], highest: int) -> None:
+    """The layer count drives llama.cpp's allocations: it must match the layers present.
+
+    llama.cpp crashes outright (not an error) on an absurd `block_count`.
+    A few layers without tensors are tolerated (llama.cpp then refuses the
+    file cleanly); more than that is not a real model.
+    """
+    architecture = metadata.get("general.architecture")
+    count = metadata.get(f"{architecture}.block_count")
+    if not isinstance(count, int) or isinstance(count, bool):
+        return
+    if count < 1 or count > MAX_LAYERS or (highest >= 0 and count > highest + 1 + 8):
+        raise reader.invalid(
+            f"implausible layer count {count:,} (the file has {highest + 1} layers)"
+        )
 
 
 def _read_value(reader: _Reader, value_type: int) -> MetadataValue:

@@ -75,6 +75,11 @@ def network_allowed() -> Iterator[None]:
         _allowed.value = previous
 
 
+def network_allowed_here() -> bool:
+    """Whether this thread may reach the network now (inside `network_allowed`)."""
+    return bool(getattr(_allowed, "value", False))
+
+
 def _audit(event: str, args: tuple[Any, ...]) -> None:
     if event not in ("socket.connect", "socket.sendto", "socket.getaddrinfo"):
         return

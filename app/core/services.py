@@ -11,9 +11,9 @@ from typing import Any
 
 from app.core.chat import ChatService
 from app.core.documents.service import DocumentService
-from app.core.models import ModelService
+from app.core.models.service import ModelService
 from app.core.paths import AppPaths, app_paths
-from app.core.settings import Settings, load_settings
+from app.core.settings import Settings, load_settings, save_settings
 from app.core.storage import ConversationStore
 from app.core.worker import ModelWorker, Worker
 
@@ -24,18 +24,37 @@ class Services:
         self.paths = (paths or app_paths()).ensure()
         loaded = load_settings(self.paths.settings_file)
         self.warnings: list[str] = list(loaded.warnings)
-        settings = loaded.settings
+        settings = self._saved = loaded.settings
         if overrides:
             settings = replace(settings, **overrides).validated()
         self.settings: Settings = settings
         self.store = ConversationStore(self.paths.conversations_db)
         self.worker = ModelWorker()
-        self.models = ModelService(self.worker, self.paths)
+        self.models_worker = Worker("models")  # model file checks, imports, the catalog's fit
+        self.download_worker = Worker("download")  # one download at a time
+        self.models = ModelService(
+            self.worker,
+            self.paths,
+            models_worker=self.models_worker,
+            download_worker=self.download_worker,
+            settings=lambda: self.settings,
+            update_settings=self.update_settings,
+        )
         self.index_worker = Worker("index")
         self.documents = DocumentService(self.index_worker, self.paths, lambda: self.settings)
         self.chat = ChatService(self.worker, self.store, lambda: self.settings, self.documents)
 
+    def update_settings(self, **changes: Any) -> Settings:
+        """Validate, save and apply changed settings (e.g. `model_path` after `models use`)."""
+        saved = self._saved.updated(**changes)  # this run's overrides are not saved
+        settings = self.settings.updated(**changes)
+        save_settings(self.paths.settings_file, saved)
+        self._saved, self.settings = saved, settings
+        return settings
+
     def close(self) -> None:
+        self.download_worker.shutdown()
+        self.models_worker.shutdown()
         self.worker.shutdown()
         self.index_worker.shutdown()
         self.documents.close()

@@ -57,6 +57,14 @@ def starter_status(models_dir: Path, *, full_check: bool = False) -> StarterStat
     return StarterStatus(path, True, False, "SHA-256 mismatch (partial or corrupt copy)")
 
 
+def is_verified_starter(path: Path) -> bool:
+    """Whether `path` is a starter copy whose SHA-256 was verified (and is unchanged since)."""
+    try:
+        return _stamp_matches(path)
+    except (OSError, ModelError):
+        return False
+
+
 def ensure_starter_model(models_dir: Path, progress: Progress | None = None) -> Path:
     """Return the verified starter model, assembling or rebuilding it if needed."""
     status = starter_status(models_dir)

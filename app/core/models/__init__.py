@@ -1,0 +1,1 @@
+"""Models: the catalog, downloads, imports, checks before loading, and the loaded model."""

@@ -1,0 +1,198 @@
+"""The models this installation can use: the starter, downloads, imports, other tools' files.
+
+Downloads and imports are recorded in `models/registry.json`. An imported
+file is used where it is (a 5 GB model is not copied); removing it only
+forgets it. Models found in Ollama's store or LM Studio's folder are listed
+on every call and are never modified or deleted by Confidente.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+from app.core.errors import ModelError
+from app.core.models.external import discover_external_models
+from app.core.starter import starter_path
+
+Source = Literal["starter", "download", "import", "ollama", "lmstudio"]
+STARTER_ID = "starter"
+
+
+@dataclass(frozen=True)
+class InstalledModel:
+    id: str
+    name: str
+    path: Path
+    source: Source
+    size_bytes: int
+    present: bool
+    sha256: str | None = None  # known for the starter and downloads
+
+    @property
+    def removable_file(self) -> bool:
+        """Only files Confidente downloaded itself are deleted on removal."""
+        return self.source == "download"
+
+    def to_json(self, active: bool = False) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "name": self.name,
+            "path": str(self.path),
+            "source": self.source,
+            "size_bytes": self.size_bytes,
+            "present": self.present,
+            "sha256": self.sha256,
+            "active": active,
+        }
+
+
+class Inventory:
+    _lock = threading.Lock()
+
+    def __init__(self, models_dir: Path, home: Path | None = None) -> None:
+        self.models_dir = models_dir
+        self.registry_file = models_dir / "registry.json"
+        self._home = home
+
+    def models(self, *, external: bool = True) -> list[InstalledModel]:
+        starter = starter_path(self.models_dir)
+        found = [
+            InstalledModel(
+                STARTER_ID,
+                "Gemma 3 270M (starter)",
+                starter,
+                "starter",
+                _size(starter),
+                True,  # assembled from its packages on first use
+            )
+        ]
+        for record in self._records():
+            path = Path(record["path"])
+            found.append(
+                InstalledModel(
+                    record["id"],
+                    record.get("name") or path.stem,
+                    path,
+                    record["source"],
+                    _size(path),
+                    path.is_file(),
+                    record.get("sha256"),
+                )
+            )
+        if external:
+            known = {m.path.resolve() for m in found if m.present}
+            for model in discover_external_models(self._home):
+                if model.path.resolve() not in known:
+                    found.append(
+                        InstalledModel(
+                            model.id,
+                            model.name,
+                            model.path,
+                            model.source,  # type: ignore[arg-type]
+                            model.size_bytes,
+                            True,
+                        )
+                    )
+        return found
+
+    def find(self, name: str) -> InstalledModel:
+        """A model by id, name, file name or path; ModelError naming the choices otherwise."""
+        wanted = name.strip()
+        models = self.models()
+        for model in models:
+            if wanted in (model.id, model.name, model.path.name, str(model.path)):
+                return model
+        lowered = wanted.lower()
+        matches = [m for m in models if m.id.lower() == lowered or m.path.stem.lower() == lowered]
+        if len(matches) == 1:
+            return matches[0]
+        raise ModelError(
+            f"No installed model is called {name!r}. Installed: "
+            + ", ".join(m.id for m in models)
+            + ". See `confidente models list`."
+        )
+
+    def find_by_path(self, path: Path) -> InstalledModel | None:
+        resolved = path.expanduser().resolve()
+        return next((m for m in self.models() if m.path.expanduser().resolve() == resolved), None)
+
+    def record(
+        self, id: str, name: str, path: Path, source: Source, sha256: str | None = None
+    ) -> InstalledModel:
+        with self._lock:
+            records = [r for r in self._records() if r["id"] != id and r["path"] != str(path)]
+            records.append(
+                {
+                    "id": id,
+                    "name": name,
+                    "path": str(path),
+                    "source": source,
+                    "sha256": sha256,
+                    "added": time.time(),
+                }
+            )
+            self._write(records)
+        return InstalledModel(id, name, path, source, _size(path), path.is_file(), sha256)
+
+    def unique_id(self, stem: str) -> str:
+        taken = {m.id for m in self.models()}
+        base = stem.lower().replace(" ", "-") or "model"
+        candidate, n = base, 2
+        while candidate in taken:
+            candidate, n = f"{base}-{n}", n + 1
+        return candidate
+
+    @staticmethod
+    def check_removable(model: InstalledModel) -> None:
+        if model.source == STARTER_ID:
+            raise ModelError("The starter model ships with Confidente and cannot be removed.")
+        if model.source in ("ollama", "lmstudio"):
+            raise ModelError(
+                f"{model.name} belongs to {'Ollama' if model.source == 'ollama' else 'LM Studio'}; "
+                "remove it there. Confidente never deletes other tools' files."
+            )
+
+    def remove(self, model: InstalledModel) -> None:
+        """Forget `model`; delete its file only if Confidente downloaded it."""
+        self.check_removable(model)
+        with self._lock:
+            self._write([r for r in self._records() if r["id"] != model.id])
+        if model.removable_file and model.path.parent == self.models_dir:
+            model.path.unlink(missing_ok=True)
+
+    def _records(self) -> list[dict[str, Any]]:
+        try:
+            raw = json.loads(self.registry_file.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return []
+        items = raw.get("models") if isinstance(raw, dict) else None
+        if not isinstance(items, list):
+            return []
+        return [
+            r
+            for r in items
+            if isinstance(r, dict)
+            and isinstance(r.get("id"), str)
+            and isinstance(r.get("path"), str)
+            and r.get("source") in ("download", "import")
+            and r["path"] != str(starter_path(self.models_dir))
+        ]
+
+    def _write(self, records: list[dict[str, Any]]) -> None:
+        self.models_dir.mkdir(parents=True, exist_ok=True)
+        tmp = self.registry_file.with_suffix(".tmp")
+        tmp.write_text(json.dumps({"version": 1, "models": records}, indent=1), encoding="utf-8")
+        os.replace(tmp, self.registry_file)
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
