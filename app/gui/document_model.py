@@ -16,6 +16,7 @@ from PySide6.QtCore import QAbstractListModel, QModelIndex, QObject, QPersistent
 from PySide6.QtWidgets import QApplication, QStyle
 
 from app.core.documents.records import FileOutcome, FileStatus, IndexedFile
+from app.gui.item_flags import read_only_flags
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 
@@ -137,10 +138,4 @@ class DocumentListModel(QAbstractListModel):
         return None
 
     def flags(self, index: AnyIndex) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return (
-            Qt.ItemFlag.ItemIsEnabled
-            | Qt.ItemFlag.ItemIsSelectable
-            | Qt.ItemFlag.ItemNeverHasChildren
-        )
+        return read_only_flags(index)

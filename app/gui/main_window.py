@@ -10,6 +10,10 @@ conversation) stops it too — the partial answer is kept, marked as stopped.
 Files and folders dropped anywhere on the window go to the library selected in
 the Documents pane; with "Answer from documents" on, questions are answered
 from that library, and the answer's citations open the source viewer.
+
+Model → Models… (Ctrl+M) opens the Models dialog: installed models, the catalog
+and downloads. A dropped `.gguf` is checked and added to the models, and the
+user is offered to switch to it; after a switch the model is loaded again.
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ from PySide6.QtWidgets import (
     QApplication,
     QDockWidget,
     QMainWindow,
+    QMessageBox,
     QSplitter,
     QVBoxLayout,
     QWidget,
@@ -33,6 +38,7 @@ from app.core.chat import ChatReply, SourcesFound, TurnStarted
 from app.core.documents.records import Source
 from app.core.engine import ModelInfo
 from app.core.errors import ConfidenteError, ModelError
+from app.core.models.inventory import InstalledModel
 from app.core.privacy import install_network_guard
 from app.core.services import Services
 from app.core.storage import Conversation, StoredMessage
@@ -47,6 +53,8 @@ from app.gui.drops import DroppedFiles, FileDropFilter
 from app.gui.errors import ErrorReporter, show_error
 from app.gui.library import LibraryController
 from app.gui.message_view import MessageView
+from app.gui.models_controller import ModelsController
+from app.gui.models_view import ModelsDialog
 from app.gui.source_viewer import SourceViewer
 from app.gui.status import AppStatusBar, ModelBanner
 from app.gui.tasks import JobBridge, TaskManager
@@ -60,9 +68,10 @@ HINTS: Final[Mapping[ModelState, str]] = {
     "failed": "No model is loaded: press “Retry loading” above.",
 }
 MODEL_DROPPED = (
-    "{name} is a model file, not a document, so it was not indexed. Choosing a model "
-    "from a file will come in a later version."
+    "{name} is a model file, not a document, so it was not indexed: it is being checked "
+    "to be added to your models."
 )
+MODEL_REFUSED = "{name} was not added to your models: {reason}"
 
 
 @dataclass
@@ -90,10 +99,12 @@ class MainWindow(QMainWindow):
         self._turn: _Turn | None = None
         self._shut_down = False
         self.source_viewer: SourceViewer | None = None
+        self.models_dialog: ModelsDialog | None = None
         self.setWindowTitle("Confidente")
         self.resize(1280, 760)
         self._build_widgets()
         self._build_documents()
+        self._build_models()
         self._build_actions()
         for warning in services.warnings:
             self.chat_view.add_notice(warning)
@@ -173,6 +184,17 @@ class MainWindow(QMainWindow):
         for target in (self, self.composer.editor.viewport()):
             target.installEventFilter(self.drops)
 
+    def _build_models(self) -> None:
+        self.models = ModelsController(
+            self._services.models, self.tasks, lambda: self._services.settings, self
+        )
+        self.models.model_added.connect(self.on_model_added)
+        self.models.import_failed.connect(self.on_model_import_failed)
+        self.models.model_switched.connect(self.on_model_switched)
+        self.models.message_posted.connect(self.on_models_message)
+        self.models.activity_changed.connect(self.on_models_activity)
+        self.models.error_occurred.connect(self.on_models_error)
+
     def _build_actions(self) -> None:
         chat_menu = self.menuBar().addMenu("&Chat")
         self.new_chat_action = QAction("&New chat", self)
@@ -195,6 +217,10 @@ class MainWindow(QMainWindow):
         documents_menu.addSeparator()
         documents_menu.addAction(self.documents_dock.toggleViewAction())
         model_menu = self.menuBar().addMenu("&Model")
+        self.models_action = QAction("&Models…", self)
+        self.models_action.setShortcut(QKeySequence("Ctrl+M"))
+        self.models_action.triggered.connect(self.show_models)
+        model_menu.addAction(self.models_action)
         self.retry_action = QAction("&Retry loading", self)
         self.retry_action.triggered.connect(self.load_model)
         model_menu.addAction(self.retry_action)
@@ -244,6 +270,80 @@ class MainWindow(QMainWindow):
         else:
             self.banner.hide()
         self._update_actions()
+
+    # --- choosing a model -------------------------------------------------------
+
+    @Slot()
+    def show_models(self) -> ModelsDialog:
+        """Open the Models dialog (one, reused); it reads its lists in the background."""
+        if self.models_dialog is None:
+            self.models_dialog = ModelsDialog(self.models, self)
+        self.models_dialog.show()
+        self.models_dialog.raise_()
+        self.models_dialog.activateWindow()
+        return self.models_dialog
+
+    def _models_parent(self) -> QWidget:
+        """Where to show a box about models: over the dialog when the user is in it."""
+        dialog = self.models_dialog
+        return dialog if dialog is not None and dialog.isVisible() else self
+
+    @Slot(object, str)
+    def on_model_added(self, added: object, how: str) -> None:
+        """A model was imported or downloaded: offer to switch to it now."""
+        model = cast(InstalledModel, added)
+        if self.models.in_use(model):
+            self.status.showMessage(f"{model.name} is already the model in use.", 10_000)
+            return
+        box = QMessageBox(
+            QMessageBox.Icon.Question,
+            "Use the new model?",
+            f"{model.name} was {how} and is ready to use. Chat and answer with it now?",
+            QMessageBox.StandardButton.NoButton,
+            self._models_parent(),
+        )
+        box.setObjectName("useModelOffer")
+        box.setAccessibleName("Use the new model?")
+        use = box.addButton("Use it now", QMessageBox.ButtonRole.AcceptRole)
+        box.addButton("Not now", QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(use)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        key = str(model.path)
+        box.buttonClicked.connect(
+            lambda button: self.models.use(key, model.name) if button is use else None
+        )
+        box.open()
+
+    @Slot(str, object)
+    def on_model_import_failed(self, path: str, failed: object) -> None:
+        """Shown where the user is: in the Models dialog, else in the chat, like the drop."""
+        failure = cast(Failed, failed)
+        reason = str(failure.error) if failure.expected else "something went wrong inside."
+        message = MODEL_REFUSED.format(name=file_name(path), reason=reason)
+        self.status.showMessage(message, 15_000)
+        parent = self._models_parent()
+        if parent is not self or not failure.expected:
+            show_error(parent, failure.error, failure.report, title="Model not added")
+        else:
+            self.chat_view.add_notice(message)
+
+    @Slot(object)
+    def on_model_switched(self, _settings: object) -> None:
+        """Use saved the new model in the settings (`services.settings` is now them): load it."""
+        self.load_model()
+
+    @Slot(str)
+    def on_models_message(self, message: str) -> None:
+        self.status.showMessage(message, 10_000)
+
+    @Slot(str)
+    def on_models_activity(self, activity: str) -> None:
+        if activity:
+            self.status.showMessage(activity)
+
+    @Slot(object, str)
+    def on_models_error(self, error: BaseException, report: str) -> None:
+        show_error(self._models_parent(), error, report)
 
     # --- sending and answers -----------------------------------------------------
 
@@ -403,10 +503,9 @@ class MainWindow(QMainWindow):
     @Slot(object)
     def on_files_dropped(self, dropped: object) -> None:
         files = cast(DroppedFiles, dropped)
-        for model in files.models:  # issue 4 will import them
-            message = MODEL_DROPPED.format(name=file_name(model))
-            self.chat_view.add_notice(message)
-            self.status.showMessage(message, 15_000)
+        for model in files.models:
+            self.chat_view.add_notice(MODEL_DROPPED.format(name=file_name(model)))
+            self.models.add(model)
         if files.documents:
             self.documents_dock.show()
             self.library.add(files.documents)
@@ -462,6 +561,8 @@ class MainWindow(QMainWindow):
         self._leave_turn()
         if self.source_viewer is not None:
             self.source_viewer.close()
+        if self.models_dialog is not None:
+            self.models_dialog.close()
         event.accept()
 
     def shutdown(self) -> None:

@@ -1,0 +1,500 @@
+"""Bring your own model: the Models dialog.
+
+It only shows what `ModelsController` (app/gui/models_controller.py) reports
+and says what the user asked for. Its message boxes and file dialogs are
+opened with `open()`, so no nested event loop runs.
+"""
+
+from __future__ import annotations
+
+from functools import partial
+from typing import cast
+
+from PySide6.QtCore import QModelIndex, Qt, Signal, Slot
+from PySide6.QtGui import QCloseEvent, QPalette, QShowEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QAbstractScrollArea,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFrame,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QProgressBar,
+    QPushButton,
+    QScrollArea,
+    QTableView,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.core.models.fit import Verdict
+from app.core.models.inventory import InstalledModel
+from app.core.models.service import ModelsOverview
+from app.gui.model_tables import (
+    CatalogTableModel,
+    InstalledTableModel,
+    format_size,
+    machine_text,
+)
+from app.gui.models_controller import READING_TEXT, DownloadState, ModelsController
+
+
+class DownloadRow(QFrame):
+    """One download: its name, a bar, '1.2 of 2.0 GB · 8.5 MB/s · 1 min left', and buttons.
+
+    Signals:
+        pause_requested(str), resume_requested(str), cancel_requested(str): the user pressed
+            that button for the download with this name.
+    """
+
+    pause_requested = Signal(str)
+    resume_requested = Signal(str)
+    cancel_requested = Signal(str)
+
+    def __init__(self, name: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.name = name
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        self.title = QLabel()
+        self.bar = QProgressBar()
+        self.bar.setRange(0, 1000)
+        self.bar.setFormat("%p %")
+        self.detail = QLabel()
+        self.detail.setWordWrap(True)
+        self.pause_button = QPushButton("Pause")
+        self.pause_button.setToolTip("Stop for now; the part downloaded is kept for later")
+        self.resume_button = QPushButton("Resume")
+        self.resume_button.setToolTip("Go on from where the download stopped")
+        self.cancel_button = QPushButton("Cancel")
+        self.cancel_button.setToolTip("Stop the download and delete the part downloaded")
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.detail, 1)
+        for button in (self.pause_button, self.resume_button, self.cancel_button):
+            buttons.addWidget(button)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(8, 4, 8, 4)
+        layout.setSpacing(2)
+        layout.addWidget(self.title)
+        layout.addWidget(self.bar)
+        layout.addLayout(buttons)
+        self.pause_button.clicked.connect(lambda: self.pause_requested.emit(self.name))
+        self.resume_button.clicked.connect(lambda: self.resume_requested.emit(self.name))
+        self.cancel_button.clicked.connect(lambda: self.cancel_requested.emit(self.name))
+
+    def show_state(self, state: DownloadState) -> None:
+        self.title.setText(state.label)
+        self.detail.setText(state.text)
+        for button, verb in (
+            (self.pause_button, "Pause"),
+            (self.resume_button, "Resume"),
+            (self.cancel_button, "Cancel"),
+        ):
+            button.setAccessibleName(f"{verb} the download of {state.label}")
+        self.bar.setAccessibleName(f"Download of {state.label}")
+        if state.status == "waiting" or (state.status == "running" and not state.total):
+            self.bar.setRange(0, 0)  # busy
+        else:
+            self.bar.setRange(0, 1000)
+            self.bar.setValue(int(1000 * state.done / state.total) if state.total else 0)
+        stopped = state.status in ("paused", "stopped")
+        self.pause_button.setVisible(not stopped)
+        self.pause_button.setEnabled(state.status in ("waiting", "running"))
+        self.resume_button.setVisible(stopped)
+        self.cancel_button.setEnabled(state.status != "cancelling")
+
+
+class ModelsDialog(QDialog):
+    """Installed models, the catalog with its fit, downloads, and the Hugging Face token."""
+
+    def __init__(self, controller: ModelsController, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.controller = controller
+        self.setWindowTitle("Models")
+        self.setAccessibleName("Models")
+        self.setModal(False)
+        self.resize(900, 620)
+        self.rows: dict[str, DownloadRow] = {}
+        self._select_after_refresh: str | None = None
+        self._build_header()
+        self._build_installed()
+        self._build_catalog()
+        self._build_downloads()
+        self.status_label = QLabel(READING_TEXT)
+        self.status_label.setAccessibleName("Models status")
+        self.status_label.setWordWrap(True)
+        self.status_label.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+        close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        close.rejected.connect(self.close)
+        footer = QHBoxLayout()
+        footer.addWidget(self.status_label, 1)
+        footer.addWidget(close)
+        layout = QVBoxLayout(self)
+        layout.addLayout(self.header)
+        layout.addWidget(self.tabs, 1)
+        layout.addWidget(self.downloads_box)
+        layout.addLayout(footer)
+
+        controller.overview_loaded.connect(self.on_overview_loaded)
+        controller.downloads_changed.connect(self.on_downloads_changed)
+        controller.activity_changed.connect(self.on_activity_changed)
+        controller.message_posted.connect(self.on_message_posted)
+        controller.model_added.connect(self.on_model_added)
+        controller.token_status_read.connect(self.on_token_status_read)
+        self.on_downloads_changed()
+        if controller.overview is not None:
+            self.on_overview_loaded(controller.overview)
+
+    def _build_header(self) -> None:
+        self.machine_label = QLabel("This computer: …")
+        self.machine_label.setAccessibleName("This computer")
+        self.machine_label.setWordWrap(True)
+        self.token_button = QPushButton("Hugging Face token…")
+        self.token_button.setAccessibleName("Hugging Face token")
+        self.token_button.setToolTip(
+            "An access token for gated models, kept in the OS keychain only"
+        )
+        self.token_button.clicked.connect(self.on_token_clicked)
+        self.header = QHBoxLayout()
+        self.header.addWidget(self.machine_label, 1)
+        self.header.addWidget(self.token_button)
+
+    def _build_installed(self) -> None:
+        self.installed = InstalledTableModel(self)
+        self.installed_view = self._table(self.installed, "Installed models")
+        header = self.installed_view.horizontalHeader()
+        header.setSectionResizeMode(InstalledTableModel.NAME, QHeaderView.ResizeMode.Stretch)
+        self.installed_view.doubleClicked.connect(self.on_installed_double_clicked)
+        self.installed_view.selectionModel().selectionChanged.connect(self.on_selection_changed)
+        self.active_note = QLabel()
+        self.active_note.setWordWrap(True)
+        self.active_note.hide()
+        self.use_button = self._button("Use", "Chat and answer with the selected model")
+        self.remove_button = self._button("Remove", "Take the selected model off the list")
+        self.add_button = self._button(
+            "Add a .gguf file…", "Use a GGUF model file from this computer, where it is"
+        )
+        self.use_button.clicked.connect(self.on_use_clicked)
+        self.remove_button.clicked.connect(self.on_remove_clicked)
+        self.add_button.clicked.connect(self.on_add_clicked)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.use_button)
+        buttons.addWidget(self.remove_button)
+        buttons.addStretch(1)
+        buttons.addWidget(self.add_button)
+        page = QWidget()
+        layout = QVBoxLayout(page)
+        layout.addWidget(self.installed_view, 1)
+        layout.addWidget(self.active_note)
+        layout.addLayout(buttons)
+        self.tabs = QTabWidget()
+        self.tabs.setAccessibleName("Model lists")
+        self.tabs.addTab(page, "&Installed")
+        self.on_selection_changed()
+
+    def _build_catalog(self) -> None:
+        self.catalog = CatalogTableModel(self)
+        self.catalog_view = self._table(self.catalog, "Recommended models")
+        header = self.catalog_view.horizontalHeader()
+        header.setSectionResizeMode(CatalogTableModel.NAME, QHeaderView.ResizeMode.Stretch)
+        # Fixed widths, so the columns do not jump when a button's text changes.
+        for column, widest in (
+            (CatalogTableModel.FIT, "Won't fit"),
+            (CatalogTableModel.ACTION, "Downloading…"),
+        ):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Fixed)
+            header.resizeSection(column, QPushButton(widest).sizeHint().width() + 8)
+        note = QLabel(
+            "Instruction-tuned models that run on a laptop, downloaded from Hugging Face and "
+            "checked against their published SHA-256. Hover over a fit to see why."
+        )
+        note.setWordWrap(True)
+        page = QWidget()
+        layout = QVBoxLayout(page)
+        layout.addWidget(note)
+        layout.addWidget(self.catalog_view, 1)
+        self.tabs.addTab(page, "&Catalog")
+        self.catalog.modelReset.connect(self._place_catalog_buttons)
+        self.catalog.dataChanged.connect(self._place_catalog_buttons)
+
+    def _build_downloads(self) -> None:
+        self.downloads_box = QGroupBox("Downloads")
+        self.downloads_box.setAccessibleName("Downloads")
+        self.rows_layout = QVBoxLayout()
+        self.rows_layout.setContentsMargins(0, 0, 0, 0)
+        self.rows_layout.addStretch(1)
+        inner = QWidget()
+        inner.setLayout(self.rows_layout)
+        scroll = QScrollArea()
+        scroll.setWidget(inner)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setSizeAdjustPolicy(QAbstractScrollArea.SizeAdjustPolicy.AdjustToContents)
+        scroll.setMaximumHeight(180)
+        layout = QVBoxLayout(self.downloads_box)
+        layout.setContentsMargins(6, 6, 6, 6)
+        layout.addWidget(scroll)
+
+    @staticmethod
+    def _table(model: InstalledTableModel | CatalogTableModel, name: str) -> QTableView:
+        view = QTableView()
+        view.setModel(model)
+        view.setAccessibleName(name)
+        view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        view.verticalHeader().hide()
+        view.setWordWrap(False)
+        header = view.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setHighlightSections(False)
+        return view
+
+    @staticmethod
+    def _button(text: str, tip: str) -> QPushButton:
+        button = QPushButton(text)
+        button.setAccessibleName(text.rstrip("…"))
+        button.setToolTip(tip)
+        return button
+
+    # --- shown from the controller -----------------------------------------------------
+
+    @Slot(object)
+    def on_overview_loaded(self, overview: object) -> None:
+        survey = cast(ModelsOverview, overview)
+        self.machine_label.setText(machine_text(survey.machine))
+        selected = self._select_after_refresh or self.selected_key()
+        self._select_after_refresh = None
+        self.installed.set_models(survey.installed, survey.active)
+        self.catalog.set_choices(survey.catalog)
+        self._mark_downloads()
+        row = self.installed.row_of(selected) if selected else None
+        if row is not None:
+            self.installed_view.selectRow(row)
+        model_path = self.controller.model_path()
+        if survey.active is None and model_path:
+            self.active_note.setText(f"In use: {model_path} (not one of the models listed).")
+            self.active_note.show()
+        else:
+            self.active_note.hide()
+        if self.status_label.text() == READING_TEXT:
+            self.status_label.setText(self.controller.activity())
+        self.on_selection_changed()
+
+    @Slot()
+    def on_downloads_changed(self) -> None:
+        states = {state.name: state for state in self.controller.downloads}
+        for name in [n for n in self.rows if n not in states]:
+            row = self.rows.pop(name)
+            self.rows_layout.removeWidget(row)
+            row.deleteLater()
+        for name, state in states.items():
+            existing = self.rows.get(name)
+            if existing is None:
+                row = self.rows[name] = DownloadRow(name)
+                row.pause_requested.connect(self.controller.pause)
+                row.resume_requested.connect(self.controller.download)
+                row.cancel_requested.connect(self.controller.cancel)
+                self.rows_layout.insertWidget(self.rows_layout.count() - 1, row)
+            else:
+                row = existing
+            row.show_state(state)
+        self.downloads_box.setVisible(bool(states))
+        self._mark_downloads()
+
+    def _mark_downloads(self) -> None:
+        states = self.controller.downloads
+        self.catalog.set_downloads(
+            (s.name for s in states if s.active), (s.name for s in states if not s.active)
+        )
+
+    @Slot(str)
+    def on_activity_changed(self, activity: str) -> None:
+        self.status_label.setText(activity)
+        self.on_selection_changed()
+
+    @Slot(str)
+    def on_message_posted(self, message: str) -> None:
+        activity = self.controller.activity()
+        self.status_label.setText(f"{message} {activity}" if activity else message)
+
+    @Slot(object, str)
+    def on_model_added(self, model: object, _how: str) -> None:
+        self._select_after_refresh = str(cast(InstalledModel, model).path)
+        self.tabs.setCurrentIndex(0)
+
+    @Slot()
+    def _place_catalog_buttons(self) -> None:
+        """A Download (Resume, Installed…) button in the last column of every row."""
+        for row, choice in enumerate(self.catalog.choices()):
+            text, enabled = self.catalog.action(choice)
+            index = self.catalog.index(row, CatalogTableModel.ACTION)
+            button = self.catalog_view.indexWidget(index)
+            if not isinstance(button, QPushButton):
+                button = QPushButton()
+                button.clicked.connect(partial(self.on_download_clicked, choice.entry.id))
+                self.catalog_view.setIndexWidget(index, button)
+            button.setText(text)
+            button.setEnabled(enabled)
+            button.setAccessibleName(f"{text} {choice.entry.name}")
+
+    # --- what the user asks ------------------------------------------------------------
+
+    def selected_model(self) -> InstalledModel | None:
+        rows = self.installed_view.selectionModel().selectedRows()
+        return self.installed.model_at(rows[0].row()) if rows else None
+
+    def selected_key(self) -> str | None:
+        model = self.selected_model()
+        return str(model.path) if model is not None else None
+
+    @Slot()
+    def on_selection_changed(self) -> None:
+        model = self.selected_model()
+        usable = model is not None and model.present and not self.installed.is_active(model)
+        self.use_button.setEnabled(usable and not self.controller.switching)
+        removable = (
+            model is not None
+            and model.source in ("download", "import")
+            and not self.installed.is_active(model)
+        )
+        self.remove_button.setEnabled(removable)
+        if model is not None and model.source == "download":
+            self.remove_button.setToolTip("Take the model off the list and delete its file")
+        elif model is not None and model.source == "import":
+            self.remove_button.setToolTip("Take the model off the list; the file stays")
+        else:
+            self.remove_button.setToolTip(
+                "Downloaded and added models can be removed; not the one in use"
+            )
+
+    @Slot()
+    def on_use_clicked(self) -> None:
+        model = self.selected_model()
+        if model is not None:
+            self.controller.use(str(model.path), model.name)
+            self.on_selection_changed()
+
+    @Slot(QModelIndex)
+    def on_installed_double_clicked(self, index: QModelIndex) -> None:
+        self.installed_view.selectRow(index.row())
+        if self.use_button.isEnabled():
+            self.on_use_clicked()
+
+    @Slot()
+    def on_remove_clicked(self) -> None:
+        model = self.selected_model()
+        if model is not None:
+            self.confirm_remove(model)
+
+    def confirm_remove(self, model: InstalledModel) -> QMessageBox:
+        """Ask first, saying whether the file is deleted or only forgotten; the answer
+        arrives later (the box does not block)."""
+        if model.removable_file:
+            text = (
+                f"Remove {model.name}? Its file ({format_size(model.size_bytes)}) is deleted "
+                f"from your disk:\n{model.path}\nYou can download it again later."
+            )
+            verb = "Delete the file"
+        else:
+            text = (
+                f"Remove {model.name} from the list? Confidente only forgets it: the file "
+                f"stays where it is:\n{model.path}"
+            )
+            verb = "Forget it"
+        box = QMessageBox(
+            QMessageBox.Icon.Question, "Remove model", text, QMessageBox.StandardButton.Cancel, self
+        )
+        confirm = box.addButton(verb, QMessageBox.ButtonRole.DestructiveRole)
+        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        key = str(model.path)
+        box.buttonClicked.connect(
+            lambda button: self.controller.remove(key) if button is confirm else None
+        )
+        box.open()
+        return box
+
+    @Slot()
+    def on_add_clicked(self) -> None:
+        dialog = QFileDialog(self, "Add a model file")
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptOpen)
+        dialog.setFileMode(QFileDialog.FileMode.ExistingFile)
+        dialog.setNameFilters(["GGUF models (*.gguf)", "All files (*)"])
+        dialog.fileSelected.connect(self.on_file_picked)
+        dialog.open()
+
+    @Slot(str)
+    def on_file_picked(self, path: str) -> None:
+        if path:
+            self.controller.add(path)
+
+    def on_download_clicked(self, entry_id: str) -> None:
+        row = self.catalog.row_of(entry_id)
+        if row is None:
+            return
+        choice = self.catalog.choice_at(row)
+        if choice.fit.verdict is not Verdict.WONT_FIT:
+            self.controller.download(entry_id, choice.entry.name)
+            return
+        box = QMessageBox(
+            QMessageBox.Icon.Warning,
+            "Download anyway?",
+            f"{choice.entry.name} will probably not run on this computer: {choice.fit.reason}.",
+            QMessageBox.StandardButton.Cancel,
+            self,
+        )
+        go = box.addButton("Download anyway", QMessageBox.ButtonRole.AcceptRole)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.buttonClicked.connect(
+            lambda button: (
+                self.controller.download(entry_id, choice.entry.name) if button is go else None
+            )
+        )
+        box.open()
+
+    @Slot()
+    def on_token_clicked(self) -> None:
+        self.token_button.setEnabled(False)
+        self.controller.read_token_status()
+
+    @Slot(str, bool)
+    def on_token_status_read(self, keychain: str, stored: bool) -> None:
+        self.token_button.setEnabled(True)
+        self.ask_token(keychain, stored)
+
+    def ask_token(self, keychain: str, stored: bool) -> QInputDialog:
+        dialog = QInputDialog(self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.setWindowTitle("Hugging Face token")
+        where = "the OS keychain" if keychain == "none" else f"the OS keychain ({keychain})"
+        now = (
+            "A token is stored; leave this empty and press OK to remove it."
+            if stored
+            else "No token is stored."
+        )
+        dialog.setLabelText(
+            "Gated models need an access token from huggingface.co (Settings → Access "
+            f"Tokens). It is kept in {where} and nowhere else.\n{now}"
+        )
+        dialog.setTextEchoMode(QLineEdit.EchoMode.Password)
+        dialog.textValueSelected.connect(self.controller.save_token)
+        dialog.open()
+        return dialog
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self.controller.refresh()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        for box in self.findChildren(QMessageBox):
+            box.close()
+        super().closeEvent(event)
