@@ -1,7 +1,7 @@
 # Confidente — set-up, run, test and benchmark from a fresh clone.
 #   make run          create .venv, install, assemble the starter model, open the app
 #   make test         same set-up, then ruff, mypy and the whole test suite
-#   make bench        engine and document benchmarks (figures printed, nothing asserted)
+#   make bench        engine, document and model benchmarks (figures printed, nothing asserted)
 #   make run CUDA=1   build llama.cpp with CUDA (-DGGML_CUDA=on)
 
 PYTHON ?= python3
@@ -72,6 +72,7 @@ pytest: setup model
 bench: setup model
 	$(PY) -m bench.engine
 	$(PY) -m bench.documents
+	$(PY) -m bench.models
 
 clean:
 	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache
