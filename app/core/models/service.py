@@ -22,7 +22,6 @@ from app.core.models.catalog import CatalogEntry, find_entry, load_catalog
 from app.core.models.download import (
     DownloadControl,
     Downloader,
-    DownloadProgress,
     DownloadRequest,
     PartialDownload,
 )
@@ -233,11 +232,7 @@ class ModelService:
 
         def run(ctx: JobContext) -> InstalledModel:
             control.token = ctx.cancel  # the job's own token: cancelling the job stops it
-
-            def report(progress: DownloadProgress) -> None:
-                ctx.update(progress)
-
-            done = self.downloader.fetch(request, control, report, hf_token.get_token())
+            done = self.downloader.fetch(request, control, ctx.update, hf_token.get_token())
             name = request.name or request.filename
             return self.inventory.record(request.id, name, done.path, "download", done.sha256)
 
