@@ -3,12 +3,22 @@
 This is the only module that knows the schema. One connection, guarded by a
 lock, serves every thread; writes are short and committed at once,
 so a crash loses at most the message being written.
+
+Conversations are searchable: FTS5 indexes over message text and titles, with
+the unicode61 tokenizer and remove_diacritics=2, so case and accents fold
+("accion" finds "Acción"). Triggers keep them in step with the tables. What the
+user deletes is made unrecoverable from the files: SQLite overwrites deleted
+rows (secure_delete), the FTS segments are merged so no stale copy of a word
+stays in the index, and the WAL is checkpointed and truncated.
 """
 
 from __future__ import annotations
 
 import json
+import re
+import sqlite3
 import time
+import unicodedata
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Literal
@@ -17,8 +27,11 @@ from app.core.database import Database, Schema
 from app.core.documents.records import Source
 from app.core.errors import StorageError
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 StoredRole = Literal["user", "assistant"]
+MAX_TITLE_LENGTH = 200
+SNIPPET_TOKENS = 12  # words of context a search hit shows around the match
+MAX_QUERY_TERMS = 16
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS conversations (
@@ -39,12 +52,49 @@ CREATE TABLE IF NOT EXISTS messages (
     sources TEXT  -- JSON list of the passages a document answer cited, else NULL
 );
 CREATE INDEX IF NOT EXISTS messages_by_conversation ON messages (conversation_id, id);
+
+CREATE VIRTUAL TABLE IF NOT EXISTS messages_fts USING fts5 (
+    content, content='messages', content_rowid='id',
+    tokenize='unicode61 remove_diacritics 2'
+);
+CREATE TRIGGER IF NOT EXISTS messages_fts_insert AFTER INSERT ON messages BEGIN
+    INSERT INTO messages_fts (rowid, content) VALUES (new.id, new.content);
+END;
+CREATE TRIGGER IF NOT EXISTS messages_fts_delete AFTER DELETE ON messages BEGIN
+    INSERT INTO messages_fts (messages_fts, rowid, content) VALUES ('delete', old.id, old.content);
+END;
+CREATE TRIGGER IF NOT EXISTS messages_fts_update AFTER UPDATE OF content ON messages BEGIN
+    INSERT INTO messages_fts (messages_fts, rowid, content) VALUES ('delete', old.id, old.content);
+    INSERT INTO messages_fts (rowid, content) VALUES (new.id, new.content);
+END;
+
+CREATE VIRTUAL TABLE IF NOT EXISTS titles_fts USING fts5 (
+    title, content='conversations', content_rowid='id',
+    tokenize='unicode61 remove_diacritics 2'
+);
+CREATE TRIGGER IF NOT EXISTS titles_fts_insert AFTER INSERT ON conversations BEGIN
+    INSERT INTO titles_fts (rowid, title) VALUES (new.id, new.title);
+END;
+CREATE TRIGGER IF NOT EXISTS titles_fts_delete AFTER DELETE ON conversations BEGIN
+    INSERT INTO titles_fts (titles_fts, rowid, title) VALUES ('delete', old.id, old.title);
+END;
+CREATE TRIGGER IF NOT EXISTS titles_fts_update AFTER UPDATE OF title ON conversations BEGIN
+    INSERT INTO titles_fts (titles_fts, rowid, title) VALUES ('delete', old.id, old.title);
+    INSERT INTO titles_fts (rowid, title) VALUES (new.id, new.title);
+END;
 """
 
-# Upgrades from schema version N to N + 1, run in order on an existing file.
+# Upgrades from schema version N to N + 1, run in order on an existing file, one
+# statement each. Version 3 adds the search indexes, which the schema script
+# creates empty; the marker table asks `_fill_pending_search_index` to fill them
+# from the existing rows, in one transaction, on this or (after a crash) the next open.
+_SEARCH_PENDING = "search_index_pending"
 _UPGRADES: dict[int, str] = {
     1: "ALTER TABLE messages ADD COLUMN sources TEXT",
+    2: f"CREATE TABLE {_SEARCH_PENDING} (since_version INTEGER)",
 }
+
+_WORD = re.compile(r"\w+")
 
 
 @dataclass(frozen=True)
@@ -53,7 +103,7 @@ class Conversation:
     title: str
     created: float
     updated: float
-    system_prompt: str | None
+    system_prompt: str | None  # None: the system prompt in the settings
     context_start: int  # index of the first message still sent to the model
 
 
@@ -68,6 +118,18 @@ class StoredMessage:
     sources: tuple[Source, ...] = ()
 
 
+@dataclass(frozen=True)
+class SearchHit:
+    """A conversation that matches a search: through one of its messages, or its title
+    (then `message_id` and `role` are None and `snippet` is the title)."""
+
+    conversation_id: int
+    title: str
+    message_id: int | None
+    snippet: str  # the words around the match, "…" where the text goes on
+    role: StoredRole | None
+
+
 _CONVERSATIONS = Schema(
     script=_SCHEMA,
     version=SCHEMA_VERSION,
@@ -78,13 +140,50 @@ _CONVERSATIONS = Schema(
 )
 
 
+def clean_title(title: str) -> str:
+    """`title` on one line, trimmed; StorageError if it is empty or too long."""
+    cleaned = " ".join(title.split())
+    if not cleaned:
+        raise StorageError("A conversation needs a title.")
+    if len(cleaned) > MAX_TITLE_LENGTH:
+        raise StorageError(
+            f"That title is {len(cleaned)} characters long; a title has at most {MAX_TITLE_LENGTH}."
+        )
+    return cleaned
+
+
+def match_expression(query: str) -> str | None:
+    """An FTS5 query for what the user typed: every word must appear, the last one
+    as a prefix (it may be half typed). Each word is quoted, so nothing typed is an
+    operator (AND, NEAR, *, column filters); None when nothing searchable was typed."""
+    words = _WORD.findall(unicodedata.normalize("NFKC", query))[:MAX_QUERY_TERMS]
+    if not words:
+        return None
+    quoted = ['"' + word.replace('"', '""') + '"' for word in words]
+    quoted[-1] += "*"
+    return " ".join(quoted)
+
+
 class ConversationStore:
     def __init__(self, path: Path) -> None:
         self.path = path
-        self._database = Database(path, _CONVERSATIONS)
+        self._database = Database(path, _CONVERSATIONS, pragmas=("secure_delete = ON",))
         self._transaction = self._database.transaction
+        self._fill_pending_search_index()
+
+    def _fill_pending_search_index(self) -> None:
+        with self._transaction() as db:
+            pending = db.execute(
+                "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = ?",
+                (_SEARCH_PENDING,),
+            ).fetchone()[0]
+            if pending:
+                db.execute("INSERT INTO messages_fts (messages_fts) VALUES ('rebuild')")
+                db.execute("INSERT INTO titles_fts (titles_fts) VALUES ('rebuild')")
+                db.execute(f"DROP TABLE {_SEARCH_PENDING}")
 
     def create_conversation(self, title: str, system_prompt: str | None = None) -> Conversation:
+        title = clean_title(title)
         now = time.time()
         with self._transaction() as db:
             cursor = db.execute(
@@ -103,7 +202,7 @@ class ConversationStore:
                 (conversation_id,),
             ).fetchone()
         if row is None:
-            raise StorageError(f"There is no conversation {conversation_id}.")
+            raise _no_conversation(conversation_id)
         return Conversation(*row)
 
     def list_conversations(self) -> list[Conversation]:
@@ -152,8 +251,101 @@ class ConversationStore:
                 "UPDATE conversations SET context_start = ? WHERE id = ?", (index, conversation_id)
             )
 
+    def rename_conversation(self, conversation_id: int, title: str) -> Conversation:
+        """Give the conversation a new title (trimmed to one line); its order stays."""
+        title = clean_title(title)
+        with self._transaction() as db:
+            changed = db.execute(
+                "UPDATE conversations SET title = ? WHERE id = ?", (title, conversation_id)
+            ).rowcount
+        if not changed:
+            raise _no_conversation(conversation_id)
+        return self.get_conversation(conversation_id)
+
+    def set_system_prompt(self, conversation_id: int, text: str | None) -> Conversation:
+        """Give the conversation its own system prompt; None or blank: the one in the settings."""
+        prompt = text.strip() if text is not None and text.strip() else None
+        with self._transaction() as db:
+            changed = db.execute(
+                "UPDATE conversations SET system_prompt = ? WHERE id = ?",
+                (prompt, conversation_id),
+            ).rowcount
+        if not changed:
+            raise _no_conversation(conversation_id)
+        return self.get_conversation(conversation_id)
+
+    def delete_conversation(self, conversation_id: int) -> None:
+        """Delete the conversation and its messages, leaving no trace of their text on disk."""
+        with self._transaction() as db:
+            db.execute("DELETE FROM messages WHERE conversation_id = ?", (conversation_id,))
+            deleted = db.execute(
+                "DELETE FROM conversations WHERE id = ?", (conversation_id,)
+            ).rowcount
+        if not deleted:
+            raise _no_conversation(conversation_id)
+        self._scrub()
+
+    def delete_messages_from(self, conversation_id: int, message_id: int) -> None:
+        """Delete the message `message_id` and every later one of the conversation
+        (to answer again, or to replace an edited question), leaving no trace on disk."""
+        with self._transaction() as db:
+            deleted = db.execute(
+                "DELETE FROM messages WHERE conversation_id = ? AND id >= ?",
+                (conversation_id, message_id),
+            ).rowcount
+            db.execute(
+                "UPDATE conversations SET context_start = min(context_start, "
+                "(SELECT count(*) FROM messages WHERE conversation_id = ?)) WHERE id = ?",
+                (conversation_id, conversation_id),
+            )
+        if deleted:
+            self._scrub()
+
+    def search(self, query: str, limit: int = 50) -> list[SearchHit]:
+        """Conversations whose title or messages contain every word of `query`.
+
+        Title matches come first, then messages, best match first. Any text is a
+        valid query: words are quoted, punctuation and operators are ignored.
+        """
+        match = match_expression(query)
+        if match is None or limit <= 0:
+            return []
+        with self._transaction() as db:
+            try:
+                titles = db.execute(
+                    "SELECT c.id, c.title FROM titles_fts JOIN conversations c "
+                    "ON c.id = titles_fts.rowid WHERE titles_fts MATCH ? ORDER BY rank LIMIT ?",
+                    (match, limit),
+                ).fetchall()
+                messages = db.execute(
+                    "SELECT m.conversation_id, c.title, m.id, "
+                    f"snippet(messages_fts, 0, '', '', '…', {SNIPPET_TOKENS}), m.role "
+                    "FROM messages_fts JOIN messages m ON m.id = messages_fts.rowid "
+                    "JOIN conversations c ON c.id = m.conversation_id "
+                    "WHERE messages_fts MATCH ? ORDER BY rank LIMIT ?",
+                    (match, limit - len(titles)),
+                ).fetchall()
+            except sqlite3.OperationalError:  # not expected with quoted words; find nothing
+                return []
+        hits = [SearchHit(row[0], row[1], None, row[1], None) for row in titles]
+        hits += [SearchHit(r[0], r[1], r[2], " ".join(r[3].split()), r[4]) for r in messages]
+        return hits
+
+    def _scrub(self) -> None:
+        """Make deleted text unrecoverable from the files on disk: merge the FTS
+        segments (a deletion only adds a tombstone next to the old words) and move
+        the WAL, which still holds the old pages, into the overwritten file."""
+        with self._transaction() as db:
+            db.execute("INSERT INTO messages_fts (messages_fts) VALUES ('optimize')")
+            db.execute("INSERT INTO titles_fts (titles_fts) VALUES ('optimize')")
+        self._database.execute_outside_transaction("PRAGMA wal_checkpoint(TRUNCATE)")
+
     def close(self) -> None:
         self._database.close()
+
+
+def _no_conversation(conversation_id: int) -> StorageError:
+    return StorageError(f"There is no conversation {conversation_id}.")
 
 
 def _sources_to_json(sources: tuple[Source, ...]) -> str | None:

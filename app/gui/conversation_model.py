@@ -1,13 +1,15 @@
-"""The conversation list: a thin Qt model over a plain list of stored conversations."""
+"""The conversation list and the search hits: thin Qt models over plain lists of core records."""
 
 from __future__ import annotations
 
 import time
 from collections.abc import Sequence
+from dataclasses import replace
 
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QObject, QPersistentModelIndex, Qt
 
-from app.core.storage import Conversation
+from app.core.export import ROLE_HEADINGS
+from app.core.storage import Conversation, SearchHit
 from app.gui.item_flags import read_only_flags
 
 AnyIndex = QModelIndex | QPersistentModelIndex
@@ -36,6 +38,20 @@ class ConversationListModel(QAbstractListModel):
                 return row
         return None
 
+    def rename(self, conversation_id: int, title: str) -> None:
+        """Show the new title at once, before the window lists the conversations again."""
+        row = self.row_of(conversation_id)
+        if row is not None:
+            self._conversations[row] = replace(self._conversations[row], title=title)
+            self.dataChanged.emit(self.index(row), self.index(row))
+
+    def remove(self, conversation_id: int) -> None:
+        row = self.row_of(conversation_id)
+        if row is not None:
+            self.beginRemoveRows(QModelIndex(), row, row)
+            del self._conversations[row]
+            self.endRemoveRows()
+
     def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008 (Qt signature)
         return 0 if parent.isValid() else len(self._conversations)
 
@@ -49,6 +65,44 @@ class ConversationListModel(QAbstractListModel):
             return f"{conversation.title}\nLast message: {_when(conversation.updated)}"
         if role == ConversationIdRole:
             return conversation.id
+        return None
+
+    def flags(self, index: AnyIndex) -> Qt.ItemFlag:
+        return read_only_flags(index)
+
+
+class SearchHitModel(QAbstractListModel):
+    """The hits of one search, best first: the title, then the words around the match."""
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._hits: list[SearchHit] = []
+
+    def set_hits(self, hits: Sequence[SearchHit]) -> None:
+        self.beginResetModel()
+        self._hits = list(hits)
+        self.endResetModel()
+
+    def hit_at(self, row: int) -> SearchHit:
+        return self._hits[row]
+
+    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008 (Qt signature)
+        return 0 if parent.isValid() else len(self._hits)
+
+    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> object:
+        if not index.isValid() or not 0 <= index.row() < len(self._hits):
+            return None
+        hit = self._hits[index.row()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return hit.title if hit.role is None else f"{hit.title}\n{hit.snippet}"
+        if role == Qt.ItemDataRole.AccessibleTextRole:
+            if hit.role is None:
+                return f"{hit.title} (title)"
+            return f"{hit.title}: {ROLE_HEADINGS[hit.role]}: {hit.snippet}"
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return hit.title if hit.role is None else f"{ROLE_HEADINGS[hit.role]}: {hit.snippet}"
+        if role == ConversationIdRole:
+            return hit.conversation_id
         return None
 
     def flags(self, index: AnyIndex) -> Qt.ItemFlag:
