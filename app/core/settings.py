@@ -13,7 +13,7 @@ import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, fields, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 
 from app.core.errors import SettingsError
 
@@ -40,23 +40,30 @@ class Settings:
     chunk_size: int = 800  # characters; chosen by measuring recall (python -m bench.chunking)
     chunk_overlap: int = 0  # measured: overlap added passages without finding more pages
     sources: int = 5  # excerpts given to the model for a document answer
+    theme: str = "system"  # one of THEMES
+    language: str = "system"  # one of LANGUAGES; used from the next start
+    font_size: int | None = None  # points; None: the system's size
     version: int = field(default=SETTINGS_VERSION)
 
     def validated(self) -> Settings:
-        """Return self, or raise SettingsError naming the first invalid value."""
+        """Return self, or raise InvalidSettingError naming the first invalid value."""
         for name, check in _CHECKS.items():
             problem = check(getattr(self, name))
             if problem:
-                raise SettingsError(f"Invalid setting {name} = {getattr(self, name)!r}: {problem}.")
+                raise InvalidSettingError(
+                    name, f"Invalid setting {name} = {getattr(self, name)!r}: {problem}."
+                )
         if self.chunk_overlap * 2 > self.chunk_size:
-            raise SettingsError(
+            raise InvalidSettingError(
+                "chunk_overlap",
                 f"Invalid setting chunk_overlap = {self.chunk_overlap}: it must be at most half "
-                f"of chunk_size ({self.chunk_size})."
+                f"of chunk_size ({self.chunk_size}).",
             )
         if self.max_tokens >= self.context_length:
-            raise SettingsError(
+            raise InvalidSettingError(
+                "max_tokens",
                 f"Invalid setting max_tokens = {self.max_tokens}: it must be smaller than "
-                f"context_length ({self.context_length})."
+                f"context_length ({self.context_length}).",
             )
         return self
 
@@ -66,26 +73,68 @@ class Settings:
             raise SettingsError(f"Unknown setting: {', '.join(sorted(unknown))}.")
         return replace(self, **changes).validated()
 
+    def changes_since(self, earlier: Settings) -> dict[str, Any]:
+        """The values that differ from `earlier`, as `updated(**changes)` takes them."""
+        return {
+            f.name: getattr(self, f.name)
+            for f in fields(self)
+            if getattr(self, f.name) != getattr(earlier, f.name)
+        }
 
-def _int_in(low: int, high: int, *, optional: bool = False) -> Callable[[Any], str | None]:
-    def check(value: Any) -> str | None:
-        if value is None and optional:
+
+class InvalidSettingError(SettingsError):
+    """One value is refused; `name` says which, so a form can point at its field."""
+
+    def __init__(self, name: str, message: str) -> None:
+        super().__init__(message)
+        self.name = name
+
+
+THEMES: Final = ("system", "light", "dark")
+LANGUAGES: Final = ("system", "en", "es")
+
+# What a change needs before it shows, for front ends to act on and tell the user.
+MODEL_LOAD_SETTINGS: Final = frozenset({"model_path", "context_length", "gpu_layers", "threads"})
+INDEXING_SETTINGS: Final = frozenset({"embedding_model", "chunk_size", "chunk_overlap"})
+APPEARANCE_SETTINGS: Final = frozenset({"theme", "font_size"})
+NEXT_START_SETTINGS: Final = frozenset({"language"})
+
+
+@dataclass(frozen=True)
+class _IntIn:
+    """A whole number from `low` to `high` (or None when optional); forms read the range."""
+
+    low: int
+    high: int
+    optional: bool = False
+
+    def __call__(self, value: Any) -> str | None:
+        if value is None and self.optional:
             return None
         if isinstance(value, bool) or not isinstance(value, int):
-            return "expected a whole number" + (" or null" if optional else "")
-        if not low <= value <= high:
-            return f"expected {low} to {high}"
+            return "expected a whole number" + (" or null" if self.optional else "")
+        if not self.low <= value <= self.high:
+            return f"expected {self.low} to {self.high}"
         return None
 
-    return check
 
+@dataclass(frozen=True)
+class _FloatIn:
+    low: float
+    high: float
 
-def _float_in(low: float, high: float) -> Callable[[Any], str | None]:
-    def check(value: Any) -> str | None:
+    def __call__(self, value: Any) -> str | None:
         if isinstance(value, bool) or not isinstance(value, int | float):
             return "expected a number"
-        if not low <= float(value) <= high:
-            return f"expected {low} to {high}"
+        if not self.low <= float(value) <= self.high:
+            return f"expected {self.low} to {self.high}"
+        return None
+
+
+def _one_of(*choices: str) -> Callable[[Any], str | None]:
+    def check(value: Any) -> str | None:
+        if value not in choices:
+            return "expected one of " + ", ".join(repr(c) for c in choices)
         return None
 
     return check
@@ -106,19 +155,39 @@ def _optional_text(max_length: int) -> Callable[[Any], str | None]:
 
 _CHECKS: dict[str, Callable[[Any], str | None]] = {
     "model_path": _optional_text(4096),
-    "context_length": _int_in(256, 262_144),
-    "gpu_layers": _int_in(-1, 10_000, optional=True),
-    "threads": _int_in(1, 1024, optional=True),
-    "temperature": _float_in(0.0, 2.0),
-    "top_p": _float_in(0.0, 1.0),
-    "repeat_penalty": _float_in(1.0, 2.0),
-    "max_tokens": _int_in(1, 262_143),
+    "context_length": _IntIn(256, 262_144),
+    "gpu_layers": _IntIn(-1, 10_000, optional=True),  # -1: all layers
+    "threads": _IntIn(1, 1024, optional=True),
+    "temperature": _FloatIn(0.0, 2.0),
+    "top_p": _FloatIn(0.0, 1.0),
+    "repeat_penalty": _FloatIn(1.0, 2.0),
+    "max_tokens": _IntIn(1, 262_143),
     "system_prompt": _optional_text(20_000),
     "embedding_model": _optional_text(4096),
-    "chunk_size": _int_in(200, 8000),
-    "chunk_overlap": _int_in(0, 4000),
-    "sources": _int_in(1, 20),
+    "chunk_size": _IntIn(200, 8000),
+    "chunk_overlap": _IntIn(0, 4000),
+    "sources": _IntIn(1, 20),
+    "theme": _one_of(*THEMES),
+    "language": _one_of(*LANGUAGES),
+    "font_size": _IntIn(8, 32, optional=True),
 }
+
+
+def int_limits(name: str) -> tuple[int, int]:
+    """The range a whole-number setting accepts, e.g. for a spin box."""
+    check = _CHECKS[name]
+    if not isinstance(check, _IntIn):
+        raise KeyError(f"{name} is not a whole-number setting")
+    return check.low, check.high
+
+
+def float_limits(name: str) -> tuple[float, float]:
+    """The range a decimal setting accepts, e.g. for a spin box."""
+    check = _CHECKS[name]
+    if not isinstance(check, _FloatIn):
+        raise KeyError(f"{name} is not a decimal setting")
+    return check.low, check.high
+
 
 # Migrations from version N to N + 1, applied in order to the raw JSON object.
 _MIGRATIONS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {}
