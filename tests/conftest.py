@@ -14,6 +14,8 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 from app.core.services import Services
 from app.core.starter import ensure_starter_model
 
+pytest_plugins = ["tests.gui_windows"]  # open_window and home, for every GUI test
+
 
 @pytest.fixture(autouse=True)
 def confidente_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:

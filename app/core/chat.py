@@ -129,9 +129,15 @@ class ChatService:
         self._documents = documents
 
     def send(
-        self, conversation_id: int | None, text: str, *, library: str | None = None
+        self,
+        conversation_id: int | None,
+        text: str,
+        *,
+        library: str | None = None,
+        system_prompt: str | None = None,
     ) -> Job[ChatReply]:
-        """Queue one turn; `None` starts a new conversation titled after the message.
+        """Queue one turn; `None` starts a new conversation titled after the message
+        (with `system_prompt`, else the one in the settings).
 
         With a `library`, the answer is drawn from that library's documents: the
         most relevant passages are found, given to the model as numbered
@@ -142,9 +148,47 @@ class ChatService:
         if library is not None and self._documents is None:
             raise ConfidenteError("Documents are not available in this session.")
         settings = self._settings()
+        if system_prompt is not None:
+            settings = replace(settings, system_prompt=system_prompt)
         return self._worker.submit(
             "chat", lambda ctx: self._turn(ctx, conversation_id, text.strip(), settings, library)
         )
+
+    def regenerate(self, conversation_id: int, *, library: str | None = None) -> Job[ChatReply]:
+        """Queue a new answer to the conversation's last question; the old answer is dropped."""
+        settings = self._settings()
+
+        def run(ctx: JobContext) -> ChatReply:
+            question = self._last_question(conversation_id)
+            self._store.delete_messages_from(conversation_id, question.id + 1)
+            return self._turn(ctx, conversation_id, question.content, settings, library, question)
+
+        return self._worker.submit("regenerate", run)
+
+    def edit(
+        self, conversation_id: int, message_id: int, text: str, *, library: str | None = None
+    ) -> Job[ChatReply]:
+        """Queue `text` in place of one of the user's messages; what followed it is dropped."""
+        if not text.strip():
+            raise ConfidenteError("Type a message first.")
+        settings = self._settings()
+
+        def run(ctx: JobContext) -> ChatReply:
+            original = next(
+                (m for m in self._store.messages(conversation_id) if m.id == message_id), None
+            )
+            if original is None or original.role != "user":
+                raise ConfidenteError("That message is no longer in this conversation.")
+            self._store.delete_messages_from(conversation_id, message_id)
+            return self._turn(ctx, conversation_id, text.strip(), settings, library)
+
+        return self._worker.submit("edit", run)
+
+    def _last_question(self, conversation_id: int) -> StoredMessage:
+        questions = [m for m in self._store.messages(conversation_id) if m.role == "user"]
+        if not questions:
+            raise ConfidenteError("This conversation has no question to answer again.")
+        return questions[-1]
 
     def _turn(
         self,
@@ -153,13 +197,16 @@ class ChatService:
         text: str,
         settings: Settings,
         library: str | None,
+        question: StoredMessage | None = None,
     ) -> ChatReply:
+        """Answer `text`, saved as a new question unless `question` (already saved) is given."""
         started = time.monotonic()
         if conversation_id is None:
             conversation = self._store.create_conversation(title_for(text), settings.system_prompt)
         else:
             conversation = self._store.get_conversation(conversation_id)
-        question = self._store.add_message(conversation.id, "user", text)
+        if question is None:
+            question = self._store.add_message(conversation.id, "user", text)
         ctx.update(TurnStarted(conversation.id, question))
         timings: dict[str, float] = {}
         history = self._store.messages(conversation.id)

@@ -29,10 +29,14 @@ class ChatView(QScrollArea):
     Signals:
         link_refused(str): a link in a message was clicked; it was not opened.
         source_chosen(object): a citation or source of an answer was clicked (a `Source`).
+        regenerate_requested(object): "Regenerate" was pressed on an answer (its MessageView).
+        edit_requested(object): "Edit" was pressed on a question (its MessageView).
     """
 
     link_refused = Signal(str)
     source_chosen = Signal(object)
+    regenerate_requested = Signal(object)
+    edit_requested = Signal(object)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -70,6 +74,7 @@ class ChatView(QScrollArea):
         self.clear()
         for message in messages:
             view = self.add_message(message.role, message.content, message.sources)
+            view.message_id = message.id
             if message.stopped:
                 view.set_note(STOPPED_NOTE)
 
@@ -79,8 +84,33 @@ class ChatView(QScrollArea):
         view = MessageView(role, text, sources=sources)
         view.body.link_refused.connect(self.link_refused)
         view.source_chosen.connect(self.source_chosen)
+        view.regenerate_requested.connect(self.regenerate_requested)
+        view.edit_requested.connect(self.edit_requested)
         self._append(view)
         return view
+
+    def remove_from(self, first: QWidget) -> None:
+        """Take `first` and everything shown after it off the screen."""
+        items = self._items()
+        if first not in items:
+            return
+        for widget in items[items.index(first) :]:
+            self._layout.removeWidget(widget)
+            widget.hide()
+            widget.deleteLater()
+        if not self._items():
+            self._empty.show()
+
+    def set_message_actions(self, enabled: bool) -> None:
+        """Offer Edit on stored questions and Regenerate on the last stored answer only."""
+        views = self.messages()
+        last_answer = next((v for v in reversed(views) if v.role == "assistant"), None)
+        for view in views:
+            stored = view.message_id is not None
+            if view.role == "user":
+                view.set_actions_enabled(enabled and stored)
+            else:
+                view.set_actions_enabled(enabled and stored and view is last_answer)
 
     def add_notice(self, text: str, before: QWidget | None = None) -> QLabel:
         """Add a line telling the user something, at the end or just above `before`."""

@@ -12,13 +12,17 @@ from PySide6.QtCore import QSizeF, Qt, Signal, Slot
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QCheckBox,
+    QComboBox,
     QHBoxLayout,
+    QLabel,
     QPlainTextEdit,
     QPushButton,
     QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
+
+from app.core.presets import PRESETS, Preset, preset_for
 
 MIN_LINES = 2
 MAX_LINES = 8
@@ -62,6 +66,7 @@ class MessageBox(QPlainTextEdit):
         self.setFixedHeight(int(lines * self.fontMetrics().lineSpacing() + frame) + 2)
 
 
+CUSTOM_TEXT = "Custom instructions"
 DOCUMENTS_TEXT = "Answer from documents: {library}"
 DOCUMENTS_TIP = (
     "On: answers use only the documents of the library “{library}” and cite them. "
@@ -75,10 +80,12 @@ class Composer(QWidget):
     Signals:
         submitted(str): the user asked to send this text (Enter or Send).
         stop_requested(): the user pressed Stop.
+        preset_chosen(object): the user picked a system prompt preset (a `Preset`).
     """
 
     submitted = Signal(str)
     stop_requested = Signal()
+    preset_chosen = Signal(object)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -92,6 +99,15 @@ class Composer(QWidget):
         self.stop_button.setEnabled(False)
         self.documents_toggle = QCheckBox()
         self.documents_toggle.setAccessibleName("Answer from documents")
+        self.preset_box = QComboBox()
+        self.preset_box.setAccessibleName("Assistant's instructions for this conversation")
+        self.preset_box.setToolTip(
+            "The system prompt of this conversation: what the assistant is asked to do"
+        )
+        for preset in PRESETS:
+            self.preset_box.addItem(preset.label_en, preset)
+        self.preset_box.addItem(CUSTOM_TEXT, None)
+        self.preset_box.activated.connect(self.on_preset_activated)
         self._library = ""
         self.set_library("default")
         row = QHBoxLayout()
@@ -101,7 +117,12 @@ class Composer(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(12, 4, 12, 10)
         layout.setSpacing(4)
-        layout.addWidget(self.documents_toggle)
+        options = QHBoxLayout()
+        options.addWidget(self.documents_toggle)
+        options.addStretch(1)
+        options.addWidget(QLabel("Assistant:"))
+        options.addWidget(self.preset_box)
+        layout.addLayout(options)
         layout.addLayout(row)
         self.editor.submitted.connect(self.submitted)
         self.send_button.clicked.connect(self.on_send_clicked)
@@ -118,6 +139,22 @@ class Composer(QWidget):
         self._library = library
         self.documents_toggle.setText(DOCUMENTS_TEXT.format(library=library))
         self.documents_toggle.setToolTip(DOCUMENTS_TIP.format(library=library))
+
+    def show_system_prompt(self, prompt: str | None) -> None:
+        """Show which preset `prompt` is, or "Custom" for any other text."""
+        preset = preset_for(prompt)
+        index = self.preset_box.findData(preset) if preset is not None else -1
+        self.preset_box.setCurrentIndex(index if index >= 0 else self.preset_box.count() - 1)
+
+    def chosen_preset(self) -> Preset | None:
+        data = self.preset_box.currentData()
+        return data if isinstance(data, Preset) else None
+
+    @Slot(int)
+    def on_preset_activated(self, index: int) -> None:
+        preset = self.preset_box.itemData(index)
+        if isinstance(preset, Preset):
+            self.preset_chosen.emit(preset)
 
     def set_answer_from_documents(self, on: bool) -> None:
         self.documents_toggle.setChecked(on)

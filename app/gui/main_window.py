@@ -39,10 +39,12 @@ from app.core.documents.records import Source
 from app.core.engine import ModelInfo
 from app.core.errors import ConfidenteError, ModelError
 from app.core.models.inventory import InstalledModel
+from app.core.presets import Preset
 from app.core.privacy import install_network_guard
 from app.core.services import Services
+from app.core.settings import APPEARANCE_SETTINGS, MODEL_LOAD_SETTINGS, Settings
 from app.core.storage import Conversation, StoredMessage
-from app.core.worker import Failed
+from app.core.worker import Failed, Job
 from app.gui.chat_view import STOPPED_NOTE, ChatView
 from app.gui.collector import GuiThreadCollector
 from app.gui.composer import Composer
@@ -51,13 +53,17 @@ from app.gui.document_model import file_name
 from app.gui.documents_panel import DocumentsPanel
 from app.gui.drops import DroppedFiles, FileDropFilter
 from app.gui.errors import ErrorReporter, show_error
+from app.gui.i18n import install_translators, remove_translators
 from app.gui.library import LibraryController
 from app.gui.message_view import MessageView
 from app.gui.models_controller import ModelsController
 from app.gui.models_view import ModelsDialog
+from app.gui.settings_dialog import SettingsDialog, describe_effects
 from app.gui.source_viewer import SourceViewer
 from app.gui.status import AppStatusBar, ModelBanner
 from app.gui.tasks import JobBridge, TaskManager
+from app.gui.theme import apply_theme
+from app.gui.welcome import WelcomeDialog, first_run
 
 ModelState = Literal["loading", "ready", "failed"]
 
@@ -72,6 +78,7 @@ MODEL_DROPPED = (
     "to be added to your models."
 )
 MODEL_REFUSED = "{name} was not added to your models: {reason}"
+EDITING_TEXT = "Editing your message: send to replace it (and what followed), Esc to cancel."
 
 
 @dataclass
@@ -80,6 +87,7 @@ class _Turn:
 
     bridge: JobBridge
     answer: MessageView
+    question: MessageView | None = None  # None when an answer is regenerated
     stopped_by_user: bool = False
 
 
@@ -97,6 +105,9 @@ class MainWindow(QMainWindow):
         self._conversation_id: int | None = None
         self._opening: int | None = None  # conversation whose messages are being read
         self._turn: _Turn | None = None
+        self._editing: MessageView | None = None  # the question being edited in the composer
+        self.welcome_dialog: WelcomeDialog | None = None
+        self.settings_dialog: SettingsDialog | None = None
         self._shut_down = False
         self.source_viewer: SourceViewer | None = None
         self.models_dialog: ModelsDialog | None = None
@@ -149,11 +160,19 @@ class MainWindow(QMainWindow):
 
         self.panel.conversation_chosen.connect(self.on_conversation_chosen)
         self.panel.new_chat_requested.connect(self.on_new_chat)
+        self.panel.attach(self._services.store, self.tasks)
+        self.panel.conversation_deleted.connect(self.on_conversation_deleted)
+        self.panel.conversation_renamed.connect(self.on_conversation_renamed)
+        self.panel.conversation_exported.connect(self.on_conversation_exported)
         self.composer.submitted.connect(self.on_submitted)
         self.composer.stop_requested.connect(self.on_stop)
+        self.composer.preset_chosen.connect(self.on_preset_chosen)
+        self.composer.show_system_prompt(self._services.settings.system_prompt)
         self.banner.retry_requested.connect(self.load_model)
         self.chat_view.link_refused.connect(self.on_link_refused)
         self.chat_view.source_chosen.connect(self.open_source)
+        self.chat_view.regenerate_requested.connect(self.on_regenerate_requested)
+        self.chat_view.edit_requested.connect(self.on_edit_requested)
         self.composer.editor.setFocus()
 
     def _build_documents(self) -> None:
@@ -206,12 +225,22 @@ class MainWindow(QMainWindow):
         quit_action = QAction("&Quit", self)
         quit_action.setShortcut(QKeySequence.StandardKey.Quit)
         quit_action.triggered.connect(self.close)
-        chat_menu.addActions([self.new_chat_action, self.stop_action])
+        self.settings_action = QAction("Se&ttings…", self)  # "&S" is "&Stop the answer"
+        self.settings_action.setShortcut(QKeySequence("Ctrl+,"))
+        self.settings_action.setMenuRole(QAction.MenuRole.PreferencesRole)  # macOS app menu
+        self.settings_action.triggered.connect(self.show_settings)
+        self.search_action = QAction("Searc&h conversations", self)
+        self.search_action.setShortcut(QKeySequence.StandardKey.Find)  # Ctrl+F
+        self.search_action.triggered.connect(self.panel.focus_search)
+        chat_menu.addActions([self.new_chat_action, self.search_action, self.stop_action])
+        chat_menu.addSeparator()
+        chat_menu.addAction(self.settings_action)
         chat_menu.addSeparator()
         chat_menu.addAction(quit_action)
         documents_menu = self.menuBar().addMenu("&Documents")
-        add_files = documents_menu.addAction("Add &files…")
-        add_files.triggered.connect(self.documents_panel.on_add_files_clicked)
+        self.add_documents_action = documents_menu.addAction("Add &files…")
+        self.add_documents_action.setShortcut(QKeySequence.StandardKey.Open)  # Ctrl+O
+        self.add_documents_action.triggered.connect(self.on_add_documents)
         add_folder = documents_menu.addAction("Add a f&older…")
         add_folder.triggered.connect(self.documents_panel.on_add_folder_clicked)
         documents_menu.addSeparator()
@@ -270,6 +299,53 @@ class MainWindow(QMainWindow):
         else:
             self.banner.hide()
         self._update_actions()
+
+    def welcome_if_first_run(self) -> None:
+        """On the first start of this installation, say where data lives and what to do."""
+        paths = self._services.paths
+        self.tasks.run_in_background(lambda: first_run(paths), self._welcome)
+
+    def _welcome(self, first: bool) -> None:
+        if first and not self._shut_down:
+            self.welcome_dialog = WelcomeDialog(self._services.paths, self)
+            self.welcome_dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+            self.welcome_dialog.open()
+
+    # --- settings ------------------------------------------------------------------
+
+    @Slot()
+    def show_settings(self) -> SettingsDialog:
+        """Open the Settings dialog (one, reused) on the settings in use."""
+        if self.settings_dialog is None:
+            self.settings_dialog = SettingsDialog(self._services.settings, self)
+            self.settings_dialog.settings_accepted.connect(self.on_settings_accepted)
+        else:
+            self.settings_dialog.show_settings(self._services.settings)
+        self.settings_dialog.open()
+        return self.settings_dialog
+
+    @Slot(object)
+    def on_settings_accepted(self, accepted: object) -> None:
+        """Save what changed (off the GUI thread), then act on it."""
+        changes = cast(Settings, accepted).changes_since(self._services.settings)
+        if changes:
+            self.tasks.run_in_background(
+                lambda: self._services.update_settings(**changes),
+                lambda settings: self._apply_settings(settings, set(changes)),
+            )
+
+    def _apply_settings(self, settings: Settings, changed: set[str]) -> None:
+        """Appearance at once, the model loaded again; answer and document values are
+        read when next used."""
+        if changed & APPEARANCE_SETTINGS:
+            app = QApplication.instance()
+            if isinstance(app, QApplication):
+                apply_theme(app, settings.theme, settings.font_size)
+        if changed & MODEL_LOAD_SETTINGS:
+            self.load_model()  # queues behind an answer that is streaming
+        effects = describe_effects(changed)
+        if effects:
+            self.status.showMessage(" ".join(effects), 15_000)
 
     # --- choosing a model -------------------------------------------------------
 
@@ -351,20 +427,75 @@ class MainWindow(QMainWindow):
     def on_submitted(self, text: str) -> None:
         if not text.strip() or not self._can_send():
             return
+        editing = self._editing
+        chat = self._services.chat
         try:
-            job = self._services.chat.send(
-                self._conversation_id, text, library=self.composer.library()
+            if editing is not None and self._conversation_id is not None:
+                assert editing.message_id is not None
+                job = chat.edit(
+                    self._conversation_id,
+                    editing.message_id,
+                    text,
+                    library=self.composer.library(),
+                )
+            else:
+                preset = self.composer.chosen_preset()
+                job = chat.send(
+                    self._conversation_id,
+                    text,
+                    library=self.composer.library(),
+                    system_prompt=preset.prompt if preset is not None else None,
+                )
+        except ConfidenteError as error:
+            show_error(self, error)
+            return
+        if editing is not None:
+            self._set_editing(None)
+            self.chat_view.remove_from(editing)
+        self.composer.clear()
+        question = self.chat_view.add_message("user", text.strip())
+        self._follow_answer(job, question)
+
+    @Slot(object)
+    def on_regenerate_requested(self, view: object) -> None:
+        """A new answer to the last question, in place of `view` (the last answer)."""
+        if self._conversation_id is None or not self._can_send():
+            return
+        try:
+            job = self._services.chat.regenerate(
+                self._conversation_id, library=self.composer.library()
             )
         except ConfidenteError as error:
             show_error(self, error)
             return
-        self.composer.clear()
-        self.chat_view.add_message("user", text.strip())
+        self._set_editing(None)
+        self.chat_view.remove_from(cast(MessageView, view))
+        self._follow_answer(job, None)
+
+    @Slot(object)
+    def on_edit_requested(self, view: object) -> None:
+        """Put a question back in the composer; sending replaces it and what followed."""
+        message = cast(MessageView, view)
+        if not self._can_send():
+            return
+        self._set_editing(message)
+        self.composer.editor.setPlainText(message.text)
+        self.composer.editor.setFocus()
+
+    def _set_editing(self, view: MessageView | None) -> None:
+        was_editing, self._editing = self._editing is not None, view
+        if view is not None:
+            self.status.showMessage(EDITING_TEXT)
+        elif was_editing:
+            self.status.clearMessage()
+        self._update_actions()
+
+    def _follow_answer(self, job: Job[ChatReply], question: MessageView | None) -> None:
         answer = self.chat_view.add_message("assistant")
         if self.model_state == "loading":
             answer.set_note("Waiting for the model to load…")
         bridge = self.tasks.follow(job)
-        self._turn = _Turn(bridge, answer)
+        self._turn = _Turn(bridge, answer, question)
         bridge.text_changed.connect(self.on_answer_text)
         bridge.notice_received.connect(self.on_turn_notice)
         bridge.updated.connect(self.on_turn_update)
@@ -393,6 +524,8 @@ class MainWindow(QMainWindow):
             return
         if isinstance(value, TurnStarted):
             self._conversation_id = value.conversation_id
+            if turn.question is not None:
+                turn.question.message_id = value.question.id
             self.refresh_conversations()
         elif isinstance(value, SourcesFound):
             turn.answer.set_sources(value.sources)
@@ -404,6 +537,7 @@ class MainWindow(QMainWindow):
         turn = self._take_turn(self.sender())
         if turn is not None:
             self._conversation_id = reply.conversation_id
+            turn.answer.message_id = reply.message.id
             turn.answer.set_sources(reply.sources)
             turn.answer.set_text(reply.message.content)
             if reply.message.stopped:
@@ -430,10 +564,14 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def on_stop(self) -> None:
+        """Esc: stop the answer; with none under way, stop editing a message."""
         if self._turn is not None:
             self._turn.stopped_by_user = True
             self._turn.bridge.cancel()
             self.status.showMessage("Stopping…", 3000)
+        elif self._editing is not None:
+            self._set_editing(None)
+            self.composer.clear()
 
     def _take_turn(self, sender: QObject | None) -> _Turn | None:
         """The current turn if `sender` is its bridge; it is then no longer current."""
@@ -455,8 +593,9 @@ class MainWindow(QMainWindow):
     def _update_actions(self) -> None:
         self.composer.set_sending_allowed(self._can_send(), HINTS[self.model_state])
         self.composer.set_stop_allowed(self.busy)
-        self.stop_action.setEnabled(self.busy)
+        self.stop_action.setEnabled(self.busy or self._editing is not None)
         self.retry_action.setEnabled(self.model_state == "failed")
+        self.chat_view.set_message_actions(self._can_send() and self._conversation_id is not None)
 
     # --- conversations -----------------------------------------------------------
 
@@ -477,21 +616,60 @@ class MainWindow(QMainWindow):
         self.chat_view.clear()
         store = self._services.store
         self.tasks.run_in_background(
-            lambda: store.messages(conversation_id),
-            lambda messages: self._show_opened(conversation_id, messages),
+            lambda: (store.get_conversation(conversation_id), store.messages(conversation_id)),
+            lambda opened: self._show_opened(conversation_id, *opened),
         )
         self._update_actions()
 
-    def _show_opened(self, conversation_id: int, messages: list[StoredMessage]) -> None:
+    def _show_opened(
+        self, conversation_id: int, conversation: Conversation, messages: list[StoredMessage]
+    ) -> None:
         if self._opening != conversation_id:
             return  # the user has moved on
         self._opening = None
+        self.composer.show_system_prompt(
+            conversation.system_prompt or self._services.settings.system_prompt
+        )
         self.chat_view.show_messages(messages)
         self._update_actions()
+
+    @Slot(int)
+    def on_conversation_deleted(self, conversation_id: int) -> None:
+        """Deleted from the panel: if it was on screen, start a new chat in its place."""
+        if conversation_id in (self._conversation_id, self._opening):
+            self.on_new_chat()  # also stops an answer streaming into it
+        self.status.showMessage("Conversation deleted.", 5000)
+        self.refresh_conversations()
+
+    @Slot(int, str)
+    def on_conversation_renamed(self, _conversation_id: int, title: str) -> None:
+        self.status.showMessage(f"Renamed to “{title}”.", 5000)
+        self.refresh_conversations()
+
+    @Slot(str)
+    def on_conversation_exported(self, path: str) -> None:
+        self.status.showMessage(f"Conversation exported to {path}", 10_000)
+
+    @Slot(object)
+    def on_preset_chosen(self, chosen: object) -> None:
+        """A system prompt preset for this conversation (or the next new one)."""
+        preset = cast(Preset, chosen)
+        conversation_id = self._conversation_id
+        if conversation_id is None:
+            return  # used when the first message creates the conversation
+        store = self._services.store
+        self.tasks.run_in_background(
+            lambda: store.set_system_prompt(conversation_id, preset.prompt),
+            lambda _: self.status.showMessage(
+                f"From the next answer: {preset.label_en.lower()}.", 10_000
+            ),
+        )
 
     @Slot()
     def on_new_chat(self) -> None:
         self._leave_turn()
+        self._set_editing(None)
+        self.composer.show_system_prompt(self._services.settings.system_prompt)
         self._conversation_id = self._opening = None
         self.chat_view.clear()
         self.panel.select(None)
@@ -499,6 +677,12 @@ class MainWindow(QMainWindow):
         self._update_actions()
 
     # --- documents -------------------------------------------------------------
+
+    @Slot()
+    def on_add_documents(self) -> None:
+        """Ctrl+O: show the Documents pane and pick files to add to its library."""
+        self.documents_dock.show()
+        self.documents_panel.on_add_files_clicked()
 
     @Slot(object)
     def on_files_dropped(self, dropped: object) -> None:
@@ -563,6 +747,8 @@ class MainWindow(QMainWindow):
             self.source_viewer.close()
         if self.models_dialog is not None:
             self.models_dialog.close()
+        if self.settings_dialog is not None:
+            self.settings_dialog.close()
         event.accept()
 
     def shutdown(self) -> None:
@@ -591,6 +777,8 @@ def run_gui(argv: list[str], model_path: str | None) -> int:
         app.exec()  # until the dialog, the only window, is closed
         del dialog
         return 1
+    apply_theme(app, services.settings.theme, services.settings.font_size)
+    translators = install_translators(app, services.settings.language)
     collector = GuiThreadCollector()
     collector.start()
     window = MainWindow(services)
@@ -598,6 +786,7 @@ def run_gui(argv: list[str], model_path: str | None) -> int:
     reporter.install()
     window.show()
     window.load_model()
+    window.welcome_if_first_run()
     try:
         return app.exec()
     finally:
@@ -606,3 +795,4 @@ def run_gui(argv: list[str], model_path: str | None) -> int:
         window.deleteLater()  # destroyed here, on the GUI thread, not by a collector elsewhere
         QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
         collector.stop()
+        remove_translators(app, translators)

@@ -18,6 +18,7 @@ from PySide6.QtGui import (
     QColor,
     QFont,
     QImage,
+    QTextBlock,
     QTextBlockFormat,
     QTextCharFormat,
     QTextCursor,
@@ -109,14 +110,31 @@ def _replace_images(document: QTextDocument) -> None:
         cursor.insertText(IMAGE_TEXT.format(alt=alt), QTextCharFormat())
 
 
+def _is_code(block: QTextBlock) -> bool:
+    block_format = block.blockFormat()
+    return block_format.hasProperty(QTextFormat.Property.BlockCodeFence) or (
+        block_format.nonBreakableLines()
+    )
+
+
+def code_block_at(document: QTextDocument, position: int) -> str | None:
+    """The whole code block around `position` (as typed, without fences), or None."""
+    block = document.findBlock(position)
+    if not block.isValid() or not _is_code(block):
+        return None
+    while block.previous().isValid() and _is_code(block.previous()):
+        block = block.previous()
+    lines: list[str] = []
+    while block.isValid() and _is_code(block):
+        lines.append(block.text())
+        block = block.next()
+    return "\n".join(lines)
+
+
 def _shade_code_blocks(document: QTextDocument, background: QColor) -> None:
     block = document.begin()
     while block.isValid():
-        block_format = block.blockFormat()
-        if (
-            block_format.hasProperty(QTextFormat.Property.BlockCodeFence)
-            or block_format.nonBreakableLines()
-        ):
+        if _is_code(block):
             shaded = QTextBlockFormat()
             shaded.setBackground(background)
             QTextCursor(block).mergeBlockFormat(shaded)

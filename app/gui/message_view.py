@@ -13,12 +13,34 @@ import math
 from collections.abc import Mapping, Sequence
 from typing import Final, Literal
 
-from PySide6.QtCore import QSize, QSizeF, Qt, QUrl, Signal, Slot
-from PySide6.QtGui import QColor, QFont, QPalette, QTextCharFormat
-from PySide6.QtWidgets import QFrame, QLabel, QSizePolicy, QTextBrowser, QVBoxLayout, QWidget
+from PySide6.QtCore import QPoint, QSize, QSizeF, Qt, QUrl, Signal, Slot
+from PySide6.QtGui import (
+    QColor,
+    QContextMenuEvent,
+    QFont,
+    QGuiApplication,
+    QPalette,
+    QTextCharFormat,
+)
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QSizePolicy,
+    QTextBrowser,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from app.core.documents.records import Source
-from app.gui.markdown import CITE_SCHEME, link_citations, no_resource, render_markdown
+from app.gui.markdown import (
+    CITE_SCHEME,
+    code_block_at,
+    link_citations,
+    no_resource,
+    render_markdown,
+)
 from app.gui.sources_view import SourcesView
 
 Role = Literal["user", "assistant"]
@@ -68,6 +90,19 @@ class MarkdownText(QTextBrowser):
     def loadResource(self, kind: int, name: QUrl | str) -> object:
         return no_resource(kind)  # never a file or URL named by the text
 
+    def code_block_at(self, point: QPoint) -> str | None:
+        """The code block under `point` (viewport coordinates), or None."""
+        return code_block_at(self.document(), self.cursorForPosition(point).position())
+
+    def contextMenuEvent(self, event: QContextMenuEvent) -> None:
+        menu = self.createStandardContextMenu(event.pos())
+        code = self.code_block_at(self.viewport().mapFrom(self, event.pos()))
+        if code is not None:
+            copy_code = menu.addAction("Copy code block")
+            copy_code.triggered.connect(lambda: copy_to_clipboard(code))
+        menu.exec(event.globalPos())
+        menu.deleteLater()
+
     @Slot(QSizeF)
     def on_size_changed(self, size: QSizeF) -> None:
         wide = self.document().idealWidth() > self.viewport().width() + 1
@@ -85,6 +120,10 @@ class MarkdownText(QTextBrowser):
         return QSize(200, self.height())
 
 
+def copy_to_clipboard(text: str) -> None:
+    QGuiApplication.clipboard().setText(text)
+
+
 def mix(base: QColor, accent: QColor, share: float) -> QColor:
     """`share` of `accent` in `base`: a tint that stays readable in light and dark themes."""
     return QColor.fromRgbF(
@@ -100,9 +139,13 @@ class MessageView(QFrame):
 
     Signals:
         source_chosen(object): the user clicked a citation or a source row (a `Source`).
+        regenerate_requested(object): "Regenerate" was pressed on this answer (the view).
+        edit_requested(object): "Edit" was pressed on this question (the view).
     """
 
     source_chosen = Signal(object)
+    regenerate_requested = Signal(object)
+    edit_requested = Signal(object)
 
     def __init__(
         self,
@@ -113,6 +156,7 @@ class MessageView(QFrame):
     ) -> None:
         super().__init__(parent)
         self.role: Role = role
+        self.message_id: int | None = None  # known once the message is stored
         self._text = ""
         self.setObjectName(f"{role}Message")
         self.setAccessibleName("Your message" if role == "user" else "Answer")
@@ -132,10 +176,24 @@ class MessageView(QFrame):
         self.note.setForegroundRole(QPalette.ColorRole.PlaceholderText)
         self.note.setWordWrap(True)
         self.note.hide()
+        self.copy_button = self._tool_button("Copy", "Copy this message")
+        self.copy_button.clicked.connect(self.on_copy_clicked)
+        if role == "user":
+            self.action_button = self._tool_button("Edit", "Edit this message and send it again")
+            self.action_button.clicked.connect(lambda: self.edit_requested.emit(self))
+        else:
+            self.action_button = self._tool_button("Regenerate", "Write a new answer")
+            self.action_button.clicked.connect(lambda: self.regenerate_requested.emit(self))
+        header = QHBoxLayout()
+        header.setContentsMargins(0, 0, 0, 0)
+        header.addWidget(self.speaker)
+        header.addStretch(1)
+        header.addWidget(self.action_button)
+        header.addWidget(self.copy_button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(10, 6, 10, 6)
         layout.setSpacing(2)
-        layout.addWidget(self.speaker)
+        layout.addLayout(header)
         layout.addWidget(self.body)
         layout.addWidget(self.sources_view)
         layout.addWidget(self.note)
@@ -144,9 +202,25 @@ class MessageView(QFrame):
         self.sources_view.set_sources(sources)
         self.set_text(text)
 
+    def _tool_button(self, text: str, tip: str) -> QToolButton:
+        button = QToolButton(self)
+        button.setText(text)
+        button.setToolTip(tip)
+        button.setAccessibleName(tip)
+        button.setAutoRaise(True)
+        return button
+
     @property
     def text(self) -> str:
         return self._text
+
+    def set_actions_enabled(self, enabled: bool) -> None:
+        """Edit and Regenerate are offered only where they make sense (not mid-answer)."""
+        self.action_button.setVisible(enabled)
+
+    @Slot()
+    def on_copy_clicked(self) -> None:
+        copy_to_clipboard(self._text)
 
     @property
     def sources(self) -> tuple[Source, ...]:

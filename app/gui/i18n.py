@@ -1,0 +1,51 @@
+"""English and Spanish: Qt translations, chosen from the system locale or the settings.
+
+Source strings are English and marked in the code with `tr()` (a widget's own
+`self.tr`, or `QCoreApplication.translate(context, text)` outside a widget).
+`make translations` extracts them into `resources/i18n/confidente_es.ts`
+(pyside6-lupdate), where they are translated, and compiles the shipped
+`confidente_es.qm` (pyside6-lrelease). Qt's own strings (standard buttons,
+file dialogs) come from Qt's translations when they are installed.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
+
+from app.core.resources import resources_dir
+
+LANGUAGES = ("en", "es")
+
+
+def language_for(setting: str, system: QLocale | None = None) -> str:
+    """The UI language: the setting, else the system's if we have it, else English."""
+    if setting in LANGUAGES:
+        return setting
+    name = (system or QLocale.system()).name()  # e.g. "es_ES"
+    code = name.split("_", 1)[0].lower()
+    return code if code in LANGUAGES else "en"
+
+
+def install_translators(app: QCoreApplication, setting: str) -> list[QTranslator]:
+    """Install the translators for the chosen language; keep the returned list alive."""
+    language = language_for(setting)
+    installed: list[QTranslator] = []
+    if language == "en":
+        return installed
+    ours = QTranslator(app)
+    if ours.load(str(resources_dir() / "i18n" / f"confidente_{language}.qm")):
+        app.installTranslator(ours)
+        installed.append(ours)
+    qt = QTranslator(app)
+    qt_folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+    if qt.load(QLocale(language), "qtbase", "_", qt_folder):
+        app.installTranslator(qt)
+        installed.append(qt)
+    QLocale.setDefault(QLocale(language))
+    return installed
+
+
+def remove_translators(app: QCoreApplication, installed: list[QTranslator]) -> None:
+    for translator in installed:
+        app.removeTranslator(translator)
+    installed.clear()

@@ -1,0 +1,67 @@
+"""The first-run welcome: where data lives, that nothing leaves, how to get a better model.
+
+Shown once per installation (per `CONFIDENTE_HOME`): a marker file in the
+config folder records that it was seen. Checking and writing the marker are
+file operations, so they run off the GUI thread.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QVBoxLayout, QWidget
+
+from app.core.paths import AppPaths
+
+MARKER = "welcomed"
+
+WELCOME_HTML = """
+<h2>Welcome to Confidente</h2>
+<p><b>Everything stays on this computer.</b> Confidente never sends what you write or the
+documents you add anywhere: the model runs here, and the only connection it can make is a
+model download that you start yourself.</p>
+<p><b>Your data lives in</b><br><code>{data}</code><br>
+(conversations, the document index and downloaded models) and your settings in
+<code>{config}</code>.</p>
+<p><b>A better model.</b> The starter model is small, to prove everything works offline.
+For real work open <i>Model → Models…</i> (Ctrl+M): the catalog shows which models fit this
+computer and downloads them, or drag a <code>.gguf</code> file onto this window.</p>
+<p><b>Your documents.</b> Drag files or folders onto the window, then turn on
+<i>Answer from documents</i> to get answers with their sources.</p>
+"""
+
+
+def first_run(paths: AppPaths) -> bool:
+    """Whether the welcome has not been shown yet; marks it as shown (file I/O)."""
+    marker = paths.config / MARKER
+    if marker.exists():
+        return False
+    paths.config.mkdir(parents=True, exist_ok=True)
+    marker.write_text("The first-run welcome was shown.\n", encoding="utf-8")
+    return True
+
+
+class WelcomeDialog(QDialog):
+    def __init__(self, paths: AppPaths, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("welcomeDialog")
+        self.setWindowTitle("Welcome to Confidente")
+        self.setAccessibleName("Welcome to Confidente")
+        text = QLabel(WELCOME_HTML.format(data=_escaped(paths.data), config=_escaped(paths.config)))
+        text.setObjectName("welcomeText")
+        text.setAccessibleName("Welcome text")
+        text.setTextFormat(Qt.TextFormat.RichText)
+        text.setWordWrap(True)
+        text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok)
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Start")
+        buttons.accepted.connect(self.accept)
+        layout = QVBoxLayout(self)
+        layout.addWidget(text)
+        layout.addWidget(buttons)
+        self.setMinimumWidth(520)
+
+
+def _escaped(path: Path) -> str:
+    return str(path).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

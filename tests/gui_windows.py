@@ -1,0 +1,107 @@
+"""Main windows on real Services, for the GUI tests: fixtures and small helpers.
+
+Registered as a pytest plugin in conftest.py, so every GUI test module can ask
+for `open_window` (and `home`) without importing fixtures by name.
+"""
+
+from __future__ import annotations
+
+import gc
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtCore import QEvent, Qt, QTimer
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from app.core.services import Services
+from app.gui.main_window import MainWindow
+
+# Qt's offscreen platform (used by the tests) warns whenever a window has size limits.
+
+LOAD_TIMEOUT_MS = 30_000
+ANSWER_TIMEOUT_MS = 30_000
+# Greedy decoding continues this list until it is stopped or runs out of tokens.
+ENDLESS_PROMPT = "Continue this list: 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12,"
+
+OpenWindow = Callable[..., MainWindow]
+
+
+@pytest.fixture
+def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    home = tmp_path / "home"
+    monkeypatch.setenv("CONFIDENTE_HOME", str(home))
+    return home
+
+
+@pytest.fixture
+def open_window(qtbot: Any, home: Path, starter_model: Path) -> Iterator[OpenWindow]:
+    """Open main windows on real Services; close everything and join every thread after."""
+    opened: list[tuple[MainWindow, Services]] = []
+    threads_before = set(threading.enumerate())
+
+    def open_(model_path: Path | None = None, **overrides: Any) -> MainWindow:
+        overrides.setdefault("max_tokens", 24)
+        services = Services(model_path=str(model_path or starter_model), **overrides)
+        window = MainWindow(services)
+        opened.append((window, services))
+        window.show()
+        qtbot.waitExposed(window)
+        window.load_model()
+        return window
+
+    yield open_
+    for window, services in opened:
+        for box in window.findChildren(QMessageBox):
+            box.close()
+        window.close()
+        window.shutdown()
+        services.close()
+        destroy(window)
+    leaked = [t for t in threading.enumerate() if t not in threads_before and t.is_alive()]
+    assert not leaked, f"threads outlived the test: {leaked}"
+
+
+def destroy(window: MainWindow) -> None:
+    """Delete the window now, on this (the GUI) thread.
+
+    Left to Python's cycle collector, it could be destroyed on whichever thread
+    collects next — a model worker in a later test — and crash there.
+    """
+    window.deleteLater()
+    QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    gc.collect()
+
+
+def wait_ready(qtbot: Any, window: MainWindow) -> None:
+    qtbot.waitUntil(lambda: window.model_state == "ready", timeout=LOAD_TIMEOUT_MS)
+
+
+def wait_answered(qtbot: Any, window: MainWindow) -> None:
+    qtbot.waitUntil(lambda: not window.busy, timeout=ANSWER_TIMEOUT_MS)
+
+
+def send(qtbot: Any, window: MainWindow, text: str) -> None:
+    editor = window.composer.editor
+    qtbot.keyClicks(editor, text)
+    qtbot.keyClick(editor, Qt.Key.Key_Return)
+
+
+@contextmanager
+def quit_after(timeout_ms: int) -> Iterator[None]:
+    """Stop a hung event loop instead of hanging the suite; disarmed on the way out."""
+    timer = QTimer()
+    timer.setSingleShot(True)
+    timer.timeout.connect(QApplication.quit)
+    timer.start(timeout_ms)
+    try:
+        yield
+    finally:
+        timer.stop()
+
+
+def visible_dialogs(window: MainWindow) -> list[QMessageBox]:
+    return [box for box in window.findChildren(QMessageBox) if box.isVisible()]
