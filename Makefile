@@ -32,7 +32,7 @@ endif
 WHEEL_CACHE := $(HOME)/.cache/confidente/wheels/llama-cpp-python-$(LLAMA_CPP_VERSION)-$(LLAMA_VARIANT)-$(ARCH)
 STAMP := $(VENV)/.installed-$(LLAMA_VARIANT)
 
-.PHONY: run test lint typecheck pytest bench setup model clean
+.PHONY: run test lint typecheck pytest bench setup model clean translations
 
 run: setup model
 	$(PY) -m app
@@ -68,6 +68,13 @@ typecheck: setup
 
 pytest: setup model
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest
+
+# The Spanish UI: extract the marked strings from app/gui (translations already in the
+# .ts are kept), then compile the .qm the app loads. Both files are committed.
+translations: setup
+	$(VENV)/bin/pyside6-lupdate app/gui/*.py -target-language es -no-obsolete -locations none \
+	  -ts resources/i18n/confidente_es.ts
+	$(VENV)/bin/pyside6-lrelease resources/i18n/confidente_es.ts -qm resources/i18n/confidente_es.qm
 
 bench: setup model
 	$(PY) -m bench.engine

@@ -8,19 +8,21 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtCore import QCoreApplication, Qt, Signal, Slot
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QFrame, QLabel, QScrollArea, QVBoxLayout, QWidget
 
 from app.core.documents.records import Source
 from app.core.storage import StoredMessage
+from app.gui.i18n import QT_TRANSLATE_NOOP
 from app.gui.message_view import MessageView, Role
 
-EMPTY_TEXT = (
-    "Start a conversation by typing below.\nEverything stays on this computer: "
-    "nothing you write is sent anywhere."
-)
-STOPPED_NOTE = "Stopped before the end."
+STOPPED_NOTE = QT_TRANSLATE_NOOP("ChatView", "Stopped before the end.")
+
+
+def stopped_note() -> str:
+    """The note under an answer that was stopped, in the interface's language."""
+    return QCoreApplication.translate("ChatView", STOPPED_NOTE)
 
 
 class ChatView(QScrollArea):
@@ -40,7 +42,7 @@ class ChatView(QScrollArea):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setAccessibleName("Conversation")
+        self.setAccessibleName(self.tr("Conversation"))
         self.setWidgetResizable(True)
         self.setFrameShape(QFrame.Shape.NoFrame)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
@@ -49,7 +51,12 @@ class ChatView(QScrollArea):
         self._layout = QVBoxLayout(column)
         self._layout.setContentsMargins(16, 12, 16, 12)
         self._layout.setSpacing(10)
-        self._empty = QLabel(EMPTY_TEXT)
+        self._empty = QLabel(
+            self.tr(
+                "Start a conversation by typing below.\nEverything stays on this computer: "
+                "nothing you write is sent anywhere."
+            )
+        )
         self._empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self._empty.setWordWrap(True)
         self._empty.setForegroundRole(QPalette.ColorRole.PlaceholderText)
@@ -76,7 +83,7 @@ class ChatView(QScrollArea):
             view = self.add_message(message.role, message.content, message.sources)
             view.message_id = message.id
             if message.stopped:
-                view.set_note(STOPPED_NOTE)
+                view.set_note(stopped_note())
 
     def add_message(
         self, role: Role, text: str = "", sources: Sequence[Source] = ()
@@ -116,7 +123,7 @@ class ChatView(QScrollArea):
         """Add a line telling the user something, at the end or just above `before`."""
         notice = QLabel(text)
         notice.setObjectName("notice")
-        notice.setAccessibleName("Notice")
+        notice.setAccessibleName(self.tr("Notice"))
         notice.setWordWrap(True)
         notice.setTextFormat(Qt.TextFormat.PlainText)
         notice.setForegroundRole(QPalette.ColorRole.PlaceholderText)

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.core.presets import PRESETS, Preset, preset_for
+from app.gui.i18n import ui_language
 
 MIN_LINES = 2
 MAX_LINES = 8
@@ -39,7 +40,7 @@ class MessageBox(QPlainTextEdit):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setAccessibleName("Message")
+        self.setAccessibleName(self.tr("Message"))
         self.setTabChangesFocus(True)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self.document().documentLayout().documentSizeChanged.connect(self.on_size_changed)
@@ -66,12 +67,9 @@ class MessageBox(QPlainTextEdit):
         self.setFixedHeight(int(lines * self.fontMetrics().lineSpacing() + frame) + 2)
 
 
-CUSTOM_TEXT = "Custom instructions"
-DOCUMENTS_TEXT = "Answer from documents: {library}"
-DOCUMENTS_TIP = (
-    "On: answers use only the documents of the library “{library}” and cite them. "
-    "Off: a plain chat with the model."
-)
+def preset_label(preset: Preset) -> str:
+    """The preset's name in the interface's language (core holds both)."""
+    return preset.label(ui_language())
 
 
 class Composer(QWidget):
@@ -90,23 +88,23 @@ class Composer(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.editor = MessageBox()
-        self.send_button = QPushButton("Send")
-        self.send_button.setAccessibleName("Send")
-        self.send_button.setToolTip("Send the message (Enter)")
-        self.stop_button = QPushButton("Stop")
-        self.stop_button.setAccessibleName("Stop")
-        self.stop_button.setToolTip("Stop the answer (Esc)")
+        self.send_button = QPushButton(self.tr("Send"))
+        self.send_button.setAccessibleName(self.tr("Send"))
+        self.send_button.setToolTip(self.tr("Send the message (Enter)"))
+        self.stop_button = QPushButton(self.tr("Stop"))
+        self.stop_button.setAccessibleName(self.tr("Stop"))
+        self.stop_button.setToolTip(self.tr("Stop the answer (Esc)"))
         self.stop_button.setEnabled(False)
         self.documents_toggle = QCheckBox()
-        self.documents_toggle.setAccessibleName("Answer from documents")
+        self.documents_toggle.setAccessibleName(self.tr("Answer from documents"))
         self.preset_box = QComboBox()
-        self.preset_box.setAccessibleName("Assistant's instructions for this conversation")
+        self.preset_box.setAccessibleName(self.tr("Assistant's instructions for this conversation"))
         self.preset_box.setToolTip(
-            "The system prompt of this conversation: what the assistant is asked to do"
+            self.tr("The system prompt of this conversation: what the assistant is asked to do")
         )
         for preset in PRESETS:
-            self.preset_box.addItem(preset.label_en, preset)
-        self.preset_box.addItem(CUSTOM_TEXT, None)
+            self.preset_box.addItem(preset_label(preset), preset)
+        self.preset_box.addItem(self.tr("Custom instructions"), None)
         self.preset_box.activated.connect(self.on_preset_activated)
         self._library = ""
         self.set_library("default")
@@ -120,7 +118,7 @@ class Composer(QWidget):
         options = QHBoxLayout()
         options.addWidget(self.documents_toggle)
         options.addStretch(1)
-        options.addWidget(QLabel("Assistant:"))
+        options.addWidget(QLabel(self.tr("Assistant:")))
         options.addWidget(self.preset_box)
         layout.addLayout(options)
         layout.addLayout(row)
@@ -137,8 +135,15 @@ class Composer(QWidget):
     def set_library(self, library: str) -> None:
         """Name the library that answers come from while the toggle is on."""
         self._library = library
-        self.documents_toggle.setText(DOCUMENTS_TEXT.format(library=library))
-        self.documents_toggle.setToolTip(DOCUMENTS_TIP.format(library=library))
+        self.documents_toggle.setText(
+            self.tr("Answer from documents: {library}").format(library=library)
+        )
+        self.documents_toggle.setToolTip(
+            self.tr(
+                "On: answers use only the documents of the library “{library}” and cite them. "
+                "Off: a plain chat with the model."
+            ).format(library=library)
+        )
 
     def show_system_prompt(self, prompt: str | None) -> None:
         """Show which preset `prompt` is, or "Custom" for any other text."""

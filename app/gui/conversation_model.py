@@ -8,8 +8,7 @@ from dataclasses import replace
 
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QObject, QPersistentModelIndex, Qt
 
-from app.core.export import ROLE_HEADINGS
-from app.core.storage import Conversation, SearchHit
+from app.core.storage import Conversation, SearchHit, StoredRole
 from app.gui.item_flags import read_only_flags
 
 AnyIndex = QModelIndex | QPersistentModelIndex
@@ -62,7 +61,9 @@ class ConversationListModel(QAbstractListModel):
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
             return conversation.title
         if role == Qt.ItemDataRole.ToolTipRole:
-            return f"{conversation.title}\nLast message: {_when(conversation.updated)}"
+            return self.tr("{title}\nLast message: {when}").format(
+                title=conversation.title, when=_when(conversation.updated)
+            )
         if role == ConversationIdRole:
             return conversation.id
         return None
@@ -97,16 +98,20 @@ class SearchHitModel(QAbstractListModel):
             return hit.title if hit.role is None else f"{hit.title}\n{hit.snippet}"
         if role == Qt.ItemDataRole.AccessibleTextRole:
             if hit.role is None:
-                return f"{hit.title} (title)"
-            return f"{hit.title}: {ROLE_HEADINGS[hit.role]}: {hit.snippet}"
+                return self.tr("{title} (title)").format(title=hit.title)
+            return f"{hit.title}: {self._speaker(hit.role)}: {hit.snippet}"
         if role == Qt.ItemDataRole.ToolTipRole:
-            return hit.title if hit.role is None else f"{ROLE_HEADINGS[hit.role]}: {hit.snippet}"
+            return hit.title if hit.role is None else f"{self._speaker(hit.role)}: {hit.snippet}"
         if role == ConversationIdRole:
             return hit.conversation_id
         return None
 
     def flags(self, index: AnyIndex) -> Qt.ItemFlag:
         return read_only_flags(index)
+
+    def _speaker(self, role: StoredRole) -> str:
+        """Who wrote the matching message, as the chat pane names them."""
+        return self.tr("You") if role == "user" else "Confidente"
 
 
 def _when(timestamp: float) -> str:

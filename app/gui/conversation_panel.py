@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from PySide6.QtCore import (
+    QCoreApplication,
     QEvent,
     QModelIndex,
     QObject,
@@ -65,7 +66,9 @@ _UNSAFE_IN_FILE_NAMES = re.compile(r'[\\/:*?"<>|\x00-\x1f]+')
 def suggested_file_name(title: str, suffix: str) -> str:
     """A file name made from a conversation's title, safe on every system."""
     stem = _UNSAFE_IN_FILE_NAMES.sub(" ", title)
-    stem = " ".join(stem.split()).strip(". ")[:80].rstrip(". ") or "Conversation"
+    stem = " ".join(stem.split()).strip(". ")[:80].rstrip(". ") or QCoreApplication.translate(
+        "ConversationPanel", "Conversation", "the file name of an export of an untitled one"
+    )
     return f"{stem}{suffix}"
 
 
@@ -93,23 +96,25 @@ class ConversationPanel(QWidget):
         self._tasks: TaskManager | None = None
         self._search_generation = 0  # of the latest search asked for; older results are dropped
         self.model = ConversationListModel(self)
-        self.list = self._list_view(self.model, "Conversations")
+        self.list = self._list_view(self.model, self.tr("Conversations"))
         self.hits = SearchHitModel(self)
-        self.hit_list = self._list_view(self.hits, "Search results")
+        self.hit_list = self._list_view(self.hits, self.tr("Search results"))
         self.hit_list.setUniformItemSizes(False)
         self.hit_list.setWordWrap(True)  # the whole snippet, on as many lines as it takes
         self.hit_list.hide()
-        self.no_hits_label = QLabel("No conversation matches.")
+        self.no_hits_label = QLabel(self.tr("No conversation matches."))
         self.no_hits_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.no_hits_label.setWordWrap(True)
         self.no_hits_label.hide()
-        self.new_chat_button = QPushButton("New chat")
-        self.new_chat_button.setAccessibleName("New chat")
-        self.new_chat_button.setToolTip("Start a new conversation (Ctrl+N)")
+        self.new_chat_button = QPushButton(self.tr("New chat"))
+        self.new_chat_button.setAccessibleName(self.tr("New chat"))
+        self.new_chat_button.setToolTip(self.tr("Start a new conversation (Ctrl+N)"))
         self.search_field = QLineEdit()
-        self.search_field.setPlaceholderText("Search conversations")
-        self.search_field.setAccessibleName("Search conversations")
-        self.search_field.setToolTip("Search the titles and messages of all conversations (Ctrl+F)")
+        self.search_field.setPlaceholderText(self.tr("Search conversations"))
+        self.search_field.setAccessibleName(self.tr("Search conversations"))
+        self.search_field.setToolTip(
+            self.tr("Search the titles and messages of all conversations (Ctrl+F)")
+        )
         self.search_field.setClearButtonEnabled(True)
         self.search_field.installEventFilter(self)
         self._search_timer = QTimer(self)
@@ -155,15 +160,15 @@ class ConversationPanel(QWidget):
     def _build_actions(self) -> None:
         """One set of actions on the current conversation: in the context menu, in the
         ⋯ button's menu, and on keys while a list has the focus."""
-        self.rename_action = QAction("Rename…", self)
+        self.rename_action = QAction(self.tr("Rename…"), self)
         self.rename_action.setShortcut(QKeySequence(Qt.Key.Key_F2))
         self.rename_action.triggered.connect(self.ask_rename)
-        self.delete_action = QAction("Delete…", self)
+        self.delete_action = QAction(self.tr("Delete…"), self)
         self.delete_action.setShortcut(QKeySequence(QKeySequence.StandardKey.Delete))
         self.delete_action.triggered.connect(self.confirm_delete)
-        self.export_markdown_action = QAction("Export as Markdown…", self)
+        self.export_markdown_action = QAction(self.tr("Export as Markdown…"), self)
         self.export_markdown_action.triggered.connect(self.ask_export_markdown)
-        self.export_pdf_action = QAction("Export as PDF…", self)
+        self.export_pdf_action = QAction(self.tr("Export as PDF…"), self)
         self.export_pdf_action.triggered.connect(self.ask_export_pdf)
         self.conversation_actions = (
             self.rename_action,
@@ -183,8 +188,10 @@ class ConversationPanel(QWidget):
             action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         self.actions_button = QToolButton()
         self.actions_button.setText("⋯")
-        self.actions_button.setAccessibleName("Conversation actions")
-        self.actions_button.setToolTip("Rename, delete or export the selected conversation")
+        self.actions_button.setAccessibleName(self.tr("Conversation actions"))
+        self.actions_button.setToolTip(
+            self.tr("Rename, delete or export the selected conversation")
+        )
         self.actions_button.setMenu(self.actions_menu)
         self.actions_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
 
@@ -343,8 +350,8 @@ class ConversationPanel(QWidget):
         conversation_id, title = target
         dialog = QInputDialog(self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.setWindowTitle("Rename conversation")
-        dialog.setLabelText("New title:")
+        dialog.setWindowTitle(self.tr("Rename conversation"))
+        dialog.setLabelText(self.tr("New title:"))
         dialog.setTextEchoMode(QLineEdit.EchoMode.Normal)
         dialog.setTextValue(title)
         dialog.textValueSelected.connect(lambda text: self.rename(conversation_id, text))
@@ -366,7 +373,7 @@ class ConversationPanel(QWidget):
         try:
             title = clean_title(title)
         except StorageError as error:
-            show_error(self, error, title="Rename conversation")
+            show_error(self, error, title=self.tr("Rename conversation"))
             return
         store = self._store
         self._tasks.run_in_background(
@@ -392,13 +399,17 @@ class ConversationPanel(QWidget):
         conversation_id, title = target
         box = QMessageBox(
             QMessageBox.Icon.Warning,
-            "Delete conversation",
-            f"Delete the conversation “{title}” and all its messages? They are erased from "
-            "this computer and cannot be recovered.",
+            self.tr("Delete conversation"),
+            self.tr(
+                "Delete the conversation “{title}” and all its messages? They are erased from "
+                "this computer and cannot be recovered."
+            ).format(title=title),
             QMessageBox.StandardButton.Cancel,
             self,
         )
-        delete = box.addButton("Delete conversation", QMessageBox.ButtonRole.DestructiveRole)
+        delete = box.addButton(
+            self.tr("Delete conversation"), QMessageBox.ButtonRole.DestructiveRole
+        )
         box.setDefaultButton(QMessageBox.StandardButton.Cancel)
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         box.buttonClicked.connect(
@@ -428,11 +439,15 @@ class ConversationPanel(QWidget):
 
     @Slot()
     def ask_export_markdown(self) -> QFileDialog | None:
-        return self._ask_export_path("Export as Markdown", ".md", "Markdown (*.md)", markdown=True)
+        return self._ask_export_path(
+            self.tr("Export as Markdown"), ".md", "Markdown (*.md)", markdown=True
+        )
 
     @Slot()
     def ask_export_pdf(self) -> QFileDialog | None:
-        return self._ask_export_path("Export as PDF", ".pdf", "PDF (*.pdf)", markdown=False)
+        return self._ask_export_path(
+            self.tr("Export as PDF"), ".pdf", "PDF (*.pdf)", markdown=False
+        )
 
     def _ask_export_path(
         self, caption: str, suffix: str, name_filter: str, *, markdown: bool

@@ -17,6 +17,25 @@ from app.core.resources import resources_dir
 LANGUAGES = ("en", "es")
 
 
+def QT_TRANSLATE_NOOP(context: str, text: str) -> str:  # the name lupdate looks for
+    """Mark `text` for extraction under `context`, untranslated.
+
+    For module constants: they are read at import, before the translators are
+    installed, so they are translated where they are shown, with
+    `QCoreApplication.translate(context, text)` (or `self.tr` in the class named
+    `context`). Typed, unlike PySide6's own, which returns `object`.
+    """
+    return text
+
+
+def ui_language() -> str:
+    """The language the interface is shown in: the installed translation says which."""
+    code = QCoreApplication.translate(
+        "Language", "en", "the code of the language translated into: es for Spanish"
+    )
+    return code if code in LANGUAGES else "en"
+
+
 def language_for(setting: str, system: QLocale | None = None) -> str:
     """The UI language: the setting, else the system's if we have it, else English."""
     if setting in LANGUAGES:

@@ -22,7 +22,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Final, Literal, cast
 
-from PySide6.QtCore import QEvent, QObject, Qt, Slot
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, Slot
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
@@ -45,15 +45,15 @@ from app.core.services import Services
 from app.core.settings import APPEARANCE_SETTINGS, MODEL_LOAD_SETTINGS, Settings
 from app.core.storage import Conversation, StoredMessage
 from app.core.worker import Failed, Job
-from app.gui.chat_view import STOPPED_NOTE, ChatView
+from app.gui.chat_view import ChatView, stopped_note
 from app.gui.collector import GuiThreadCollector
-from app.gui.composer import Composer
+from app.gui.composer import Composer, preset_label
 from app.gui.conversation_panel import ConversationPanel
 from app.gui.document_model import file_name
 from app.gui.documents_panel import DocumentsPanel
 from app.gui.drops import DroppedFiles, FileDropFilter
 from app.gui.errors import ErrorReporter, show_error
-from app.gui.i18n import install_translators, remove_translators
+from app.gui.i18n import QT_TRANSLATE_NOOP, install_translators, remove_translators
 from app.gui.library import LibraryController
 from app.gui.message_view import MessageView
 from app.gui.models_controller import ModelsController
@@ -67,18 +67,18 @@ from app.gui.welcome import WelcomeDialog, first_run
 
 ModelState = Literal["loading", "ready", "failed"]
 
+# Translated where shown (`MainWindow.tr`): the translators are installed after import.
 HINTS: Final[Mapping[ModelState, str]] = {
-    "loading": "Write a message; it is sent once the model has loaded. "
-    "Enter sends, Shift+Enter starts a new line.",
-    "ready": "Write a message. Enter sends, Shift+Enter starts a new line.",
-    "failed": "No model is loaded: press “Retry loading” above.",
+    "loading": QT_TRANSLATE_NOOP(
+        "MainWindow",
+        "Write a message; it is sent once the model has loaded. "
+        "Enter sends, Shift+Enter starts a new line.",
+    ),
+    "ready": QT_TRANSLATE_NOOP(
+        "MainWindow", "Write a message. Enter sends, Shift+Enter starts a new line."
+    ),
+    "failed": QT_TRANSLATE_NOOP("MainWindow", "No model is loaded: press “Retry loading” above."),
 }
-MODEL_DROPPED = (
-    "{name} is a model file, not a document, so it was not indexed: it is being checked "
-    "to be added to your models."
-)
-MODEL_REFUSED = "{name} was not added to your models: {reason}"
-EDITING_TEXT = "Editing your message: send to replace it (and what followed), Esc to cancel."
 
 
 @dataclass
@@ -177,9 +177,9 @@ class MainWindow(QMainWindow):
 
     def _build_documents(self) -> None:
         self.documents_panel = DocumentsPanel()
-        self.documents_dock = QDockWidget("Documents", self)
+        self.documents_dock = QDockWidget(self.tr("Documents"), self)
         self.documents_dock.setObjectName("documentsDock")
-        self.documents_dock.setAccessibleName("Documents")
+        self.documents_dock.setAccessibleName(self.tr("Documents"))
         self.documents_dock.setFeatures(
             QDockWidget.DockWidgetFeature.DockWidgetMovable
             | QDockWidget.DockWidgetFeature.DockWidgetClosable
@@ -215,21 +215,21 @@ class MainWindow(QMainWindow):
         self.models.error_occurred.connect(self.on_models_error)
 
     def _build_actions(self) -> None:
-        chat_menu = self.menuBar().addMenu("&Chat")
-        self.new_chat_action = QAction("&New chat", self)
+        chat_menu = self.menuBar().addMenu(self.tr("&Chat"))
+        self.new_chat_action = QAction(self.tr("&New chat"), self)
         self.new_chat_action.setShortcut(QKeySequence.StandardKey.New)
         self.new_chat_action.triggered.connect(self.on_new_chat)
-        self.stop_action = QAction("&Stop the answer", self)
+        self.stop_action = QAction(self.tr("&Stop the answer"), self)
         self.stop_action.setShortcut(QKeySequence(Qt.Key.Key_Escape))
         self.stop_action.triggered.connect(self.on_stop)
-        quit_action = QAction("&Quit", self)
+        quit_action = QAction(self.tr("&Quit"), self)
         quit_action.setShortcut(QKeySequence.StandardKey.Quit)
         quit_action.triggered.connect(self.close)
-        self.settings_action = QAction("Se&ttings…", self)  # "&S" is "&Stop the answer"
+        self.settings_action = QAction(self.tr("Se&ttings…"), self)  # "&S" is "&Stop the answer"
         self.settings_action.setShortcut(QKeySequence("Ctrl+,"))
         self.settings_action.setMenuRole(QAction.MenuRole.PreferencesRole)  # macOS app menu
         self.settings_action.triggered.connect(self.show_settings)
-        self.search_action = QAction("Searc&h conversations", self)
+        self.search_action = QAction(self.tr("Searc&h conversations"), self)
         self.search_action.setShortcut(QKeySequence.StandardKey.Find)  # Ctrl+F
         self.search_action.triggered.connect(self.panel.focus_search)
         chat_menu.addActions([self.new_chat_action, self.search_action, self.stop_action])
@@ -237,20 +237,20 @@ class MainWindow(QMainWindow):
         chat_menu.addAction(self.settings_action)
         chat_menu.addSeparator()
         chat_menu.addAction(quit_action)
-        documents_menu = self.menuBar().addMenu("&Documents")
-        self.add_documents_action = documents_menu.addAction("Add &files…")
+        documents_menu = self.menuBar().addMenu(self.tr("&Documents"))
+        self.add_documents_action = documents_menu.addAction(self.tr("Add &files…"))
         self.add_documents_action.setShortcut(QKeySequence.StandardKey.Open)  # Ctrl+O
         self.add_documents_action.triggered.connect(self.on_add_documents)
-        add_folder = documents_menu.addAction("Add a f&older…")
+        add_folder = documents_menu.addAction(self.tr("Add a f&older…"))
         add_folder.triggered.connect(self.documents_panel.on_add_folder_clicked)
         documents_menu.addSeparator()
         documents_menu.addAction(self.documents_dock.toggleViewAction())
-        model_menu = self.menuBar().addMenu("&Model")
-        self.models_action = QAction("&Models…", self)
+        model_menu = self.menuBar().addMenu(self.tr("&Model"))
+        self.models_action = QAction(self.tr("&Models…"), self)
         self.models_action.setShortcut(QKeySequence("Ctrl+M"))
         self.models_action.triggered.connect(self.show_models)
         model_menu.addAction(self.models_action)
-        self.retry_action = QAction("&Retry loading", self)
+        self.retry_action = QAction(self.tr("&Retry loading"), self)
         self.retry_action.triggered.connect(self.load_model)
         model_menu.addAction(self.retry_action)
 
@@ -277,7 +277,7 @@ class MainWindow(QMainWindow):
         self.model = cast(ModelInfo, info)
         self._set_model_state("ready")
         self.status.show_model(self.model)
-        self.status.showMessage(f"{self.model.name} is ready.", 5000)
+        self.status.showMessage(self.tr("{name} is ready.").format(name=self.model.name), 5000)
         if self._turn is not None:
             self._turn.answer.set_note("")
 
@@ -287,7 +287,7 @@ class MainWindow(QMainWindow):
         self.model = None
         self._set_model_state("failed", str(failure.error))
         self.status.show_model(None)
-        show_error(self, failure.error, failure.report, title="Could not load the model")
+        show_error(self, failure.error, failure.report, title=self.tr("Could not load the model"))
 
     def _set_model_state(self, state: ModelState, error: str = "") -> None:
         self.model_state = state
@@ -369,19 +369,27 @@ class MainWindow(QMainWindow):
         """A model was imported or downloaded: offer to switch to it now."""
         model = cast(InstalledModel, added)
         if self.models.in_use(model):
-            self.status.showMessage(f"{model.name} is already the model in use.", 10_000)
+            self.status.showMessage(
+                self.tr("{name} is already the model in use.").format(name=model.name), 10_000
+            )
             return
+        if how == "downloaded":
+            offer = self.tr(
+                "{name} was downloaded and is ready to use. Chat and answer with it now?"
+            )
+        else:
+            offer = self.tr("{name} was added and is ready to use. Chat and answer with it now?")
         box = QMessageBox(
             QMessageBox.Icon.Question,
-            "Use the new model?",
-            f"{model.name} was {how} and is ready to use. Chat and answer with it now?",
+            self.tr("Use the new model?"),
+            offer.format(name=model.name),
             QMessageBox.StandardButton.NoButton,
             self._models_parent(),
         )
         box.setObjectName("useModelOffer")
-        box.setAccessibleName("Use the new model?")
-        use = box.addButton("Use it now", QMessageBox.ButtonRole.AcceptRole)
-        box.addButton("Not now", QMessageBox.ButtonRole.RejectRole)
+        box.setAccessibleName(self.tr("Use the new model?"))
+        use = box.addButton(self.tr("Use it now"), QMessageBox.ButtonRole.AcceptRole)
+        box.addButton(self.tr("Not now"), QMessageBox.ButtonRole.RejectRole)
         box.setDefaultButton(use)
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         key = str(model.path)
@@ -394,12 +402,14 @@ class MainWindow(QMainWindow):
     def on_model_import_failed(self, path: str, failed: object) -> None:
         """Shown where the user is: in the Models dialog, else in the chat, like the drop."""
         failure = cast(Failed, failed)
-        reason = str(failure.error) if failure.expected else "something went wrong inside."
-        message = MODEL_REFUSED.format(name=file_name(path), reason=reason)
+        reason = str(failure.error) if failure.expected else self.tr("something went wrong inside.")
+        message = self.tr("{name} was not added to your models: {reason}").format(
+            name=file_name(path), reason=reason
+        )
         self.status.showMessage(message, 15_000)
         parent = self._models_parent()
         if parent is not self or not failure.expected:
-            show_error(parent, failure.error, failure.report, title="Model not added")
+            show_error(parent, failure.error, failure.report, title=self.tr("Model not added"))
         else:
             self.chat_view.add_notice(message)
 
@@ -485,7 +495,11 @@ class MainWindow(QMainWindow):
     def _set_editing(self, view: MessageView | None) -> None:
         was_editing, self._editing = self._editing is not None, view
         if view is not None:
-            self.status.showMessage(EDITING_TEXT)
+            self.status.showMessage(
+                self.tr(
+                    "Editing your message: send to replace it (and what followed), Esc to cancel."
+                )
+            )
         elif was_editing:
             self.status.clearMessage()
         self._update_actions()
@@ -493,7 +507,7 @@ class MainWindow(QMainWindow):
     def _follow_answer(self, job: Job[ChatReply], question: MessageView | None) -> None:
         answer = self.chat_view.add_message("assistant")
         if self.model_state == "loading":
-            answer.set_note("Waiting for the model to load…")
+            answer.set_note(self.tr("Waiting for the model to load…"))
         bridge = self.tasks.follow(job)
         self._turn = _Turn(bridge, answer, question)
         bridge.text_changed.connect(self.on_answer_text)
@@ -541,9 +555,9 @@ class MainWindow(QMainWindow):
             turn.answer.set_sources(reply.sources)
             turn.answer.set_text(reply.message.content)
             if reply.message.stopped:
-                turn.answer.set_note(STOPPED_NOTE)
+                turn.answer.set_note(stopped_note())
             elif not reply.message.content:
-                turn.answer.set_note("The model gave no answer.")
+                turn.answer.set_note(self.tr("The model gave no answer."))
         self.refresh_conversations()
         self._update_actions()
 
@@ -552,8 +566,10 @@ class MainWindow(QMainWindow):
         failure = cast(Failed, failed)
         turn = self._take_turn(self.sender())
         if turn is not None:
-            reason = str(failure.error) if failure.expected else "something went wrong inside."
-            turn.answer.set_note(f"No answer: {reason}")
+            reason = (
+                str(failure.error) if failure.expected else self.tr("something went wrong inside.")
+            )
+            turn.answer.set_note(self.tr("No answer: {reason}").format(reason=reason))
             already_told = isinstance(failure.error, ModelError) and self.model_state == "failed"
             if not (failure.expected and (turn.stopped_by_user or already_told)):
                 show_error(self, failure.error, failure.report)
@@ -568,7 +584,7 @@ class MainWindow(QMainWindow):
         if self._turn is not None:
             self._turn.stopped_by_user = True
             self._turn.bridge.cancel()
-            self.status.showMessage("Stopping…", 3000)
+            self.status.showMessage(self.tr("Stopping…"), 3000)
         elif self._editing is not None:
             self._set_editing(None)
             self.composer.clear()
@@ -591,7 +607,7 @@ class MainWindow(QMainWindow):
         return self.model_state != "failed" and self._turn is None and self._opening is None
 
     def _update_actions(self) -> None:
-        self.composer.set_sending_allowed(self._can_send(), HINTS[self.model_state])
+        self.composer.set_sending_allowed(self._can_send(), self.tr(HINTS[self.model_state]))
         self.composer.set_stop_allowed(self.busy)
         self.stop_action.setEnabled(self.busy or self._editing is not None)
         self.retry_action.setEnabled(self.model_state == "failed")
@@ -638,17 +654,19 @@ class MainWindow(QMainWindow):
         """Deleted from the panel: if it was on screen, start a new chat in its place."""
         if conversation_id in (self._conversation_id, self._opening):
             self.on_new_chat()  # also stops an answer streaming into it
-        self.status.showMessage("Conversation deleted.", 5000)
+        self.status.showMessage(self.tr("Conversation deleted."), 5000)
         self.refresh_conversations()
 
     @Slot(int, str)
     def on_conversation_renamed(self, _conversation_id: int, title: str) -> None:
-        self.status.showMessage(f"Renamed to “{title}”.", 5000)
+        self.status.showMessage(self.tr("Renamed to “{title}”.").format(title=title), 5000)
         self.refresh_conversations()
 
     @Slot(str)
     def on_conversation_exported(self, path: str) -> None:
-        self.status.showMessage(f"Conversation exported to {path}", 10_000)
+        self.status.showMessage(
+            self.tr("Conversation exported to {path}").format(path=path), 10_000
+        )
 
     @Slot(object)
     def on_preset_chosen(self, chosen: object) -> None:
@@ -661,7 +679,10 @@ class MainWindow(QMainWindow):
         self.tasks.run_in_background(
             lambda: store.set_system_prompt(conversation_id, preset.prompt),
             lambda _: self.status.showMessage(
-                f"From the next answer: {preset.label_en.lower()}.", 10_000
+                self.tr("From the next answer: {preset}.").format(
+                    preset=preset_label(preset).lower()
+                ),
+                10_000,
             ),
         )
 
@@ -688,7 +709,12 @@ class MainWindow(QMainWindow):
     def on_files_dropped(self, dropped: object) -> None:
         files = cast(DroppedFiles, dropped)
         for model in files.models:
-            self.chat_view.add_notice(MODEL_DROPPED.format(name=file_name(model)))
+            self.chat_view.add_notice(
+                self.tr(
+                    "{name} is a model file, not a document, so it was not indexed: "
+                    "it is being checked to be added to your models."
+                ).format(name=file_name(model))
+            )
             self.models.add(model)
         if files.documents:
             self.documents_dock.show()
@@ -733,7 +759,9 @@ class MainWindow(QMainWindow):
 
     @Slot(str)
     def on_link_refused(self, url: str) -> None:
-        self.status.showMessage(f"Links are not opened from Confidente: {url}", 10_000)
+        self.status.showMessage(
+            self.tr("Links are not opened from Confidente: {url}").format(url=url), 10_000
+        )
 
     @Slot(object, str)
     def on_background_error(self, error: BaseException, report: str) -> None:
@@ -773,7 +801,9 @@ def run_gui(argv: list[str], model_path: str | None) -> int:
         services = Services(model_path=model_path) if model_path else Services()
     except ConfidenteError as error:
         # Referenced until the loop ends: a parentless dialog nobody holds vanishes at once.
-        dialog = show_error(None, error, title="Confidente cannot start")
+        dialog = show_error(
+            None, error, title=QCoreApplication.translate("MainWindow", "Confidente cannot start")
+        )
         app.exec()  # until the dialog, the only window, is closed
         del dialog
         return 1

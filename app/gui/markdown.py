@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Collection
 
+from PySide6.QtCore import QCoreApplication
 from PySide6.QtGui import (
     QColor,
     QFont,
@@ -27,11 +28,13 @@ from PySide6.QtGui import (
     QTextTable,
 )
 
+from app.gui.i18n import QT_TRANSLATE_NOOP
+
 FEATURES = (
     QTextDocument.MarkdownFeature.MarkdownDialectGitHub
     | QTextDocument.MarkdownFeature.MarkdownNoHTML
 )
-IMAGE_TEXT = "[image: {alt}]"
+IMAGE_TEXT = QT_TRANSLATE_NOOP("Markdown", "[image: {alt}]")  # translated where inserted
 CITE_SCHEME = "cite"
 
 # A code span (left alone), or a marker like [1] or [1, 2] that is not already a
@@ -107,7 +110,8 @@ def _replace_images(document: QTextDocument) -> None:
         cursor = QTextCursor(document)
         cursor.setPosition(position)
         cursor.setPosition(position + length, QTextCursor.MoveMode.KeepAnchor)
-        cursor.insertText(IMAGE_TEXT.format(alt=alt), QTextCharFormat())
+        image_text = QCoreApplication.translate("Markdown", IMAGE_TEXT)
+        cursor.insertText(image_text.format(alt=alt), QTextCharFormat())
 
 
 def _is_code(block: QTextBlock) -> bool:

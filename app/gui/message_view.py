@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.core.documents.records import Source
+from app.gui.i18n import QT_TRANSLATE_NOOP
 from app.gui.markdown import (
     CITE_SCHEME,
     code_block_at,
@@ -45,7 +46,11 @@ from app.gui.sources_view import SourcesView
 
 Role = Literal["user", "assistant"]
 
-ROLE_NAMES: Final[Mapping[Role, str]] = {"user": "You", "assistant": "Confidente"}
+# Translated where shown (`MessageView.tr`); "Confidente" is a name and stays as it is.
+ROLE_NAMES: Final[Mapping[Role, str]] = {
+    "user": QT_TRANSLATE_NOOP("MessageView", "You"),
+    "assistant": "Confidente",
+}
 WAITING_TEXT = "…"
 
 
@@ -98,7 +103,7 @@ class MarkdownText(QTextBrowser):
         menu = self.createStandardContextMenu(event.pos())
         code = self.code_block_at(self.viewport().mapFrom(self, event.pos()))
         if code is not None:
-            copy_code = menu.addAction("Copy code block")
+            copy_code = menu.addAction(self.tr("Copy code block"))
             copy_code.triggered.connect(lambda: copy_to_clipboard(code))
         menu.exec(event.globalPos())
         menu.deleteLater()
@@ -159,30 +164,34 @@ class MessageView(QFrame):
         self.message_id: int | None = None  # known once the message is stored
         self._text = ""
         self.setObjectName(f"{role}Message")
-        self.setAccessibleName("Your message" if role == "user" else "Answer")
+        self.setAccessibleName(self.tr("Your message") if role == "user" else self.tr("Answer"))
         self.setFrameShape(QFrame.Shape.StyledPanel)
         self.setAutoFillBackground(True)
         self.setBackgroundRole(QPalette.ColorRole.Base)
         if role == "user":
             self._tint_background()
-        self.speaker = QLabel(ROLE_NAMES[role])
+        self.speaker = QLabel(self.tr(ROLE_NAMES[role]))
         font = self.speaker.font()
         font.setBold(True)
         self.speaker.setFont(font)
         self.body = MarkdownText()
-        self.body.setAccessibleName(ROLE_NAMES[role])
+        self.body.setAccessibleName(self.tr(ROLE_NAMES[role]))
         self.sources_view = SourcesView()
         self.note = QLabel()
         self.note.setForegroundRole(QPalette.ColorRole.PlaceholderText)
         self.note.setWordWrap(True)
         self.note.hide()
-        self.copy_button = self._tool_button("Copy", "Copy this message")
+        self.copy_button = self._tool_button(self.tr("Copy"), self.tr("Copy this message"))
         self.copy_button.clicked.connect(self.on_copy_clicked)
         if role == "user":
-            self.action_button = self._tool_button("Edit", "Edit this message and send it again")
+            self.action_button = self._tool_button(
+                self.tr("Edit"), self.tr("Edit this message and send it again")
+            )
             self.action_button.clicked.connect(lambda: self.edit_requested.emit(self))
         else:
-            self.action_button = self._tool_button("Regenerate", "Write a new answer")
+            self.action_button = self._tool_button(
+                self.tr("Regenerate"), self.tr("Write a new answer")
+            )
             self.action_button.clicked.connect(lambda: self.regenerate_requested.emit(self))
         header = QHBoxLayout()
         header.setContentsMargins(0, 0, 0, 0)

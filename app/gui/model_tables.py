@@ -14,6 +14,7 @@ from typing import Final
 
 from PySide6.QtCore import (
     QAbstractTableModel,
+    QCoreApplication,
     QModelIndex,
     QObject,
     QPersistentModelIndex,
@@ -26,6 +27,7 @@ from app.core.models.download import DownloadProgress
 from app.core.models.fit import Machine, Verdict
 from app.core.models.inventory import InstalledModel
 from app.core.models.service import CatalogChoice
+from app.gui.i18n import QT_TRANSLATE_NOOP
 from app.gui.item_flags import read_only_flags
 
 AnyIndex = QModelIndex | QPersistentModelIndex
@@ -34,15 +36,24 @@ KeyRole = Qt.ItemDataRole.UserRole + 1  # what core's calls take: a model's path
 ActiveRole = Qt.ItemDataRole.UserRole + 2  # bool: the model in use
 VerdictRole = Qt.ItemDataRole.UserRole + 3  # the fit's Verdict
 
+# Translated where shown, in the context of the table that shows them.
 SOURCE_WORDS: Final = {
-    "starter": "Starter (ships with Confidente)",
-    "download": "Downloaded",
-    "import": "Your file",
+    "starter": QT_TRANSLATE_NOOP("InstalledTableModel", "Starter (ships with Confidente)"),
+    "download": QT_TRANSLATE_NOOP("InstalledTableModel", "Downloaded"),
+    "import": QT_TRANSLATE_NOOP("InstalledTableModel", "Your file"),
     "ollama": "Ollama",
     "lmstudio": "LM Studio",
 }
-SPANISH_WORDS: Final = {"good": "Good", "fair": "Fair", "basic": "Basic"}
-VERDICT_WORDS: Final = {Verdict.FITS: "Fits", Verdict.SLOW: "Slow", Verdict.WONT_FIT: "Won't fit"}
+SPANISH_WORDS: Final = {
+    "good": QT_TRANSLATE_NOOP("CatalogTableModel", "Good"),
+    "fair": QT_TRANSLATE_NOOP("CatalogTableModel", "Fair"),
+    "basic": QT_TRANSLATE_NOOP("CatalogTableModel", "Basic"),
+}
+VERDICT_WORDS: Final = {
+    Verdict.FITS: QT_TRANSLATE_NOOP("CatalogTableModel", "Fits"),
+    Verdict.SLOW: QT_TRANSLATE_NOOP("CatalogTableModel", "Slow"),
+    Verdict.WONT_FIT: QT_TRANSLATE_NOOP("CatalogTableModel", "Won't fit"),
+}
 # (background, text): readable on light and dark themes alike, since both are set.
 VERDICT_COLOURS: Final = {
     Verdict.FITS: ("#c8e6c9", "#1b5e20"),
@@ -52,6 +63,11 @@ VERDICT_COLOURS: Final = {
 
 
 # --- words and figures ---------------------------------------------------------------
+
+
+def verdict_word(verdict: Verdict) -> str:
+    """'Fits', 'Slow' or 'Won't fit', in the interface's language."""
+    return QCoreApplication.translate("CatalogTableModel", VERDICT_WORDS[verdict])
 
 
 def format_size(size: float) -> str:
@@ -68,9 +84,13 @@ def format_size(size: float) -> str:
 def format_amount(done: int, total: int | None) -> str:
     """'1.2 of 2.0 GB': both figures in the unit of the larger one."""
     if not total:
-        return f"{format_size(done)} so far"
+        return QCoreApplication.translate("ModelTables", "{size} so far").format(
+            size=format_size(done)
+        )
     unit, scale = ("GB", 1e9) if total >= 1e9 else ("MB", 1e6)
-    return f"{done / scale:.1f} of {total / scale:.1f} {unit}"
+    return QCoreApplication.translate("ModelTables", "{done} of {total} {unit}").format(
+        done=f"{done / scale:.1f}", total=f"{total / scale:.1f}", unit=unit
+    )
 
 
 def format_duration(seconds: float) -> str:
@@ -87,15 +107,21 @@ def format_duration(seconds: float) -> str:
 def progress_text(progress: DownloadProgress) -> str:
     """'1.2 of 2.0 GB · 8.5 MB/s · 1 min left', or what the download is doing before that."""
     if progress.stage == "connecting":
-        return "Connecting to Hugging Face…"
+        return QCoreApplication.translate("ModelTables", "Connecting to Hugging Face…")
     if progress.stage == "verifying":
         percent = 100 * progress.done // progress.total if progress.total else 0
-        return f"Checking the file’s SHA-256… {percent} %"
+        return QCoreApplication.translate(
+            "ModelTables", "Checking the file’s SHA-256… {percent} %"
+        ).format(percent=percent)
     parts = [format_amount(progress.done, progress.total)]
     if progress.bytes_per_second > 0:
         parts.append(f"{progress.bytes_per_second / 1e6:.1f} MB/s")
     if progress.seconds_left is not None:
-        parts.append(f"{format_duration(progress.seconds_left)} left")
+        parts.append(
+            QCoreApplication.translate("ModelTables", "{duration} left").format(
+                duration=format_duration(progress.seconds_left)
+            )
+        )
     return " · ".join(parts)
 
 
@@ -103,22 +129,37 @@ def machine_text(machine: Machine) -> str:
     """'This computer: 16.0 GB memory (9.1 GB free) · 8 cores · GPU: …, 7.5 of 8.0 GB free'."""
     cores = machine.physical_cores
     parts = [
-        f"{format_size(machine.total_memory)} memory "
-        f"({format_size(machine.available_memory)} free)",
-        f"{cores} core{'s' if cores != 1 else ''}",
+        QCoreApplication.translate("ModelTables", "{total} memory ({free} free)").format(
+            total=format_size(machine.total_memory), free=format_size(machine.available_memory)
+        ),
+        (
+            QCoreApplication.translate("ModelTables", "{n} core")
+            if cores == 1
+            else QCoreApplication.translate("ModelTables", "{n} cores")
+        ).format(n=cores),
     ]
     gpu = machine.usable_gpu
     if gpu is not None:
         parts.append(
-            f"GPU: {gpu.name}, {format_size(gpu.free_bytes)} of {format_size(gpu.total_bytes)} free"
+            QCoreApplication.translate("ModelTables", "GPU: {name}, {free} of {total} free").format(
+                name=gpu.name,
+                free=format_size(gpu.free_bytes),
+                total=format_size(gpu.total_bytes),
+            )
         )
     elif machine.gpu_offload:
-        parts.append("GPU offload available")
+        parts.append(QCoreApplication.translate("ModelTables", "GPU offload available"))
     elif machine.gpus:
-        parts.append(f"{machine.gpus[0].name} found, but no GPU offload in this build")
+        parts.append(
+            QCoreApplication.translate(
+                "ModelTables", "{name} found, but no GPU offload in this build"
+            ).format(name=machine.gpus[0].name)
+        )
     else:
-        parts.append("no GPU offload")
-    return "This computer: " + " · ".join(parts)
+        parts.append(QCoreApplication.translate("ModelTables", "no GPU offload"))
+    return QCoreApplication.translate("ModelTables", "This computer: {parts}").format(
+        parts=" · ".join(parts)
+    )
 
 
 def _bold() -> QFont:
@@ -134,7 +175,11 @@ class InstalledTableModel(QAbstractTableModel):
     """One row per installed model: name, source, size. Read-only."""
 
     NAME, SOURCE, SIZE = range(3)
-    HEADERS: Final = ("Name", "Source", "Size")
+    HEADERS: Final = (
+        QT_TRANSLATE_NOOP("InstalledTableModel", "Name"),
+        QT_TRANSLATE_NOOP("InstalledTableModel", "Source"),
+        QT_TRANSLATE_NOOP("InstalledTableModel", "Size"),
+    )
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -177,7 +222,7 @@ class InstalledTableModel(QAbstractTableModel):
             and orientation == Qt.Orientation.Horizontal
             and 0 <= section < len(self.HEADERS)
         ):
-            return self.HEADERS[section]
+            return self.tr(self.HEADERS[section])
         return None
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> object:
@@ -190,9 +235,10 @@ class InstalledTableModel(QAbstractTableModel):
             if column == self.NAME:
                 return model.name
             if column == self.SOURCE:
-                return SOURCE_WORDS.get(model.source, model.source)
+                words = SOURCE_WORDS.get(model.source)
+                return self.tr(words) if words is not None else model.source
             if column == self.SIZE:
-                return format_size(model.size_bytes) if model.present else "missing"
+                return format_size(model.size_bytes) if model.present else self.tr("missing")
         elif role == Qt.ItemDataRole.FontRole:
             return _bold() if active else None
         elif role == Qt.ItemDataRole.DecorationRole and column == self.NAME:
@@ -201,12 +247,12 @@ class InstalledTableModel(QAbstractTableModel):
             if not model.present:
                 return QApplication.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxWarning)
         elif role == Qt.ItemDataRole.ToolTipRole:
-            notes = ["In use for chats and answers."] if active else []
+            notes = [self.tr("In use for chats and answers.")] if active else []
             if not model.present:
-                notes.append("The file is no longer there.")
+                notes.append(self.tr("The file is no longer there."))
             return "\n".join([str(model.path), *notes])
         elif role == Qt.ItemDataRole.AccessibleTextRole and column == self.NAME:
-            return f"{model.name}, in use" if active else model.name
+            return self.tr("{name}, in use").format(name=model.name) if active else model.name
         elif role == Qt.ItemDataRole.TextAlignmentRole and column == self.SIZE:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         elif role == KeyRole:
@@ -227,7 +273,14 @@ class CatalogTableModel(QAbstractTableModel):
     Download button of the row does. Read-only; the buttons are the view's."""
 
     NAME, SIZE, SPANISH, LICENCE, FIT, ACTION = range(6)
-    HEADERS: Final = ("Name", "Size", "Spanish", "Licence", "Fit", "")
+    HEADERS: Final = (
+        QT_TRANSLATE_NOOP("CatalogTableModel", "Name"),
+        QT_TRANSLATE_NOOP("CatalogTableModel", "Size"),
+        QT_TRANSLATE_NOOP("CatalogTableModel", "Spanish"),
+        QT_TRANSLATE_NOOP("CatalogTableModel", "Licence"),
+        QT_TRANSLATE_NOOP("CatalogTableModel", "Fit"),
+        "",
+    )
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -264,12 +317,12 @@ class CatalogTableModel(QAbstractTableModel):
         """The row's button: its text, and whether it can be pressed."""
         entry_id = choice.entry.id
         if choice.installed:
-            return "Installed", False
+            return self.tr("Installed"), False
         if entry_id in self._downloading:
-            return "Downloading…", False
+            return self.tr("Downloading…"), False
         if entry_id in self._paused or choice.partial_bytes:
-            return "Resume", True
-        return "Download", True
+            return self.tr("Resume"), True
+        return self.tr("Download"), True
 
     def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008 (Qt signature)
         return 0 if parent.isValid() else len(self._choices)
@@ -283,9 +336,10 @@ class CatalogTableModel(QAbstractTableModel):
         if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(self.HEADERS):
             return None
         if role == Qt.ItemDataRole.DisplayRole:
-            return self.HEADERS[section]
+            header = self.HEADERS[section]
+            return self.tr(header) if header else header
         if role == Qt.ItemDataRole.ToolTipRole and section == self.FIT:
-            return "How well the model would run on this computer"
+            return self.tr("How well the model would run on this computer")
         return None
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> object:
@@ -299,32 +353,42 @@ class CatalogTableModel(QAbstractTableModel):
             if column == self.SIZE:
                 return format_size(entry.size_bytes)
             if column == self.SPANISH:
-                return SPANISH_WORDS.get(entry.spanish, entry.spanish)
+                words = SPANISH_WORDS.get(entry.spanish)
+                return self.tr(words) if words is not None else entry.spanish
             if column == self.LICENCE:
-                return f"{entry.licence} (gated)" if entry.gated else entry.licence
+                if entry.gated:
+                    return self.tr("{licence} (gated)").format(licence=entry.licence)
+                return entry.licence
             if column == self.FIT:
-                return VERDICT_WORDS[fit.verdict]
+                return verdict_word(fit.verdict)
             if column == self.ACTION:
                 return self.action(choice)[0]
         elif role == Qt.ItemDataRole.ToolTipRole:
             if column == self.FIT:
-                return f"{VERDICT_WORDS[fit.verdict]}: {fit.reason}"
+                return f"{verdict_word(fit.verdict)}: {fit.reason}"
             if column == self.NAME:
-                return (
-                    f"{entry.summary}\n{entry.parameters_b:g}B parameters, {entry.quantization}, "
-                    f"trained on {entry.trained_context:,} tokens of context"
+                return self.tr(
+                    "{summary}\n{parameters}B parameters, {quantization}, "
+                    "trained on {context} tokens of context"
+                ).format(
+                    summary=entry.summary,
+                    parameters=f"{entry.parameters_b:g}",
+                    quantization=entry.quantization,
+                    context=f"{entry.trained_context:,}",
                 )
             if column == self.SIZE:
-                return f"Needs about {format_size(fit.memory_needed)} of memory to run"
+                return self.tr("Needs about {size} of memory to run").format(
+                    size=format_size(fit.memory_needed)
+                )
             if column == self.LICENCE and entry.gated:
-                return (
+                return self.tr(
                     "Gated: accept the licence on huggingface.co, then add your access "
                     "token with “Hugging Face token…”"
                 )
             if column == self.SPANISH:
-                return "How well it writes Spanish"
+                return self.tr("How well it writes Spanish")
         elif role == Qt.ItemDataRole.AccessibleTextRole and column == self.FIT:
-            return f"{VERDICT_WORDS[fit.verdict]}: {fit.reason}"
+            return f"{verdict_word(fit.verdict)}: {fit.reason}"
         elif role == Qt.ItemDataRole.BackgroundRole and column == self.FIT:
             return QColor(VERDICT_COLOURS[fit.verdict][0])
         elif role == Qt.ItemDataRole.ForegroundRole and column == self.FIT:

@@ -15,7 +15,7 @@ from functools import partial
 from pathlib import Path
 from typing import Literal, TypeVar, cast
 
-from PySide6.QtCore import QObject, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QObject, Signal, Slot
 
 from app.core.errors import ConfidenteError
 from app.core.models import token as hf_token
@@ -25,6 +25,7 @@ from app.core.models.service import DownloadHandle, ModelService, ModelsOverview
 from app.core.settings import Settings
 from app.core.worker import Failed
 from app.gui.document_model import file_name
+from app.gui.i18n import QT_TRANSLATE_NOOP
 from app.gui.model_tables import (
     format_amount,
     progress_text,
@@ -33,7 +34,13 @@ from app.gui.tasks import JobBridge, TaskManager
 
 T = TypeVar("T")
 
-READING_TEXT = "Reading the list of models…"
+READING_TEXT = QT_TRANSLATE_NOOP("ModelsController", "Reading the list of models…")
+
+
+def reading_text() -> str:
+    """What the Models dialog says until the first overview arrives."""
+    return QCoreApplication.translate("ModelsController", READING_TEXT)
+
 
 DownloadStatus = Literal["waiting", "running", "pausing", "paused", "cancelling", "stopped"]
 
@@ -128,9 +135,14 @@ class ModelsController(QObject):
         return model.source == "starter" if path is None else path == str(model.path)
 
     def activity(self) -> str:
-        parts = [f"Checking {file_name(path)}…" for path in self._importing.values()]
+        parts = [
+            self.tr("Checking {name}…").format(name=file_name(path))
+            for path in self._importing.values()
+        ]
         if self._switching is not None:
-            parts.append(f"Checking {self._switching[1]} before switching to it…")
+            parts.append(
+                self.tr("Checking {name} before switching to it…").format(name=self._switching[1])
+            )
         return " ".join(parts)
 
     # --- the overview -------------------------------------------------------------
@@ -152,7 +164,7 @@ class ModelsController(QObject):
         self.overview_loaded.emit(overview)
 
     def _on_overview_failed(self, failed: object) -> None:
-        self.message_posted.emit("The list of models could not be read.")
+        self.message_posted.emit(self.tr("The list of models could not be read."))
         self.on_job_failed(failed)
 
     def _merge_pending(self, overview: ModelsOverview) -> None:
@@ -176,7 +188,9 @@ class ModelsController(QObject):
                     "paused",
                     partial_download.done,
                     total,
-                    f"Paused at {format_amount(partial_download.done, total)}",
+                    self.tr("Paused at {amount}").format(
+                        amount=format_amount(partial_download.done, total)
+                    ),
                 )
                 changed = True
         if changed:
@@ -201,7 +215,7 @@ class ModelsController(QObject):
             "waiting",
             state.done if state else 0,
             state.total if state else handle.request.size_bytes,
-            "Waiting for the download before it…",
+            self.tr("Waiting for the download before it…"),
             handle,
         )
         bridge = self._tasks.follow(handle.job)
@@ -213,7 +227,7 @@ class ModelsController(QObject):
     def pause(self, name: str) -> None:
         state = self._downloads.get(name)
         if state is not None and state.handle is not None and state.active:
-            state.status, state.text = "pausing", "Pausing…"
+            state.status, state.text = "pausing", self.tr("Pausing…")
             state.handle.pause()
             self.downloads_changed.emit()
 
@@ -223,14 +237,14 @@ class ModelsController(QObject):
         if state is None or state.status == "cancelling":
             return
         if state.handle is not None and state.active:
-            state.status, state.text = "cancelling", "Cancelling…"
+            state.status, state.text = "cancelling", self.tr("Cancelling…")
             state.handle.cancel()
             self.downloads_changed.emit()
         else:
             self._discard(state)
 
     def _discard(self, state: DownloadState) -> None:
-        state.status, state.text = "cancelling", "Deleting the partial file…"
+        state.status, state.text = "cancelling", self.tr("Deleting the partial file…")
         self.downloads_changed.emit()
         models, name = self._models, state.name
         self._tasks.run_in_background(
@@ -244,7 +258,9 @@ class ModelsController(QObject):
             self.error_occurred.emit(outcome, "")
         else:
             self._downloads.pop(state.name, None)
-            self.message_posted.emit(f"Download of {state.label} cancelled.")
+            self.message_posted.emit(
+                self.tr("Download of {label} cancelled.").format(label=state.label)
+            )
         self.downloads_changed.emit()
         self.refresh()
 
@@ -262,7 +278,7 @@ class ModelsController(QObject):
         state = self._downloads.pop(name, None)
         label = state.label if state else model.name
         self.downloads_changed.emit()
-        self.message_posted.emit(f"{label} downloaded and checked.")
+        self.message_posted.emit(self.tr("{label} downloaded and checked.").format(label=label))
         self.model_added.emit(model, "downloaded")
         self.refresh()
 
@@ -279,7 +295,11 @@ class ModelsController(QObject):
             paused = asked == "pausing"  # stopped while still waiting its turn
         else:
             state.status = "stopped"
-            state.text = f"Stopped: {error}" if failure.expected else "Stopped by an error."
+            state.text = (
+                self.tr("Stopped: {error}").format(error=error)
+                if failure.expected
+                else self.tr("Stopped by an error.")
+            )
             state.handle = None
             self.downloads_changed.emit()
             self.error_occurred.emit(error, failure.report)
@@ -288,13 +308,19 @@ class ModelsController(QObject):
         state.handle = None
         if paused:
             state.status = "paused"
-            state.text = f"Paused at {format_amount(state.done, state.total)}"
-            self.message_posted.emit(f"Download of {state.label} paused.")
+            state.text = self.tr("Paused at {amount}").format(
+                amount=format_amount(state.done, state.total)
+            )
+            self.message_posted.emit(
+                self.tr("Download of {label} paused.").format(label=state.label)
+            )
             self.downloads_changed.emit()
             self.refresh()
         elif isinstance(error, DownloadStopped):  # core deleted the partial file already
             del self._downloads[name]
-            self.message_posted.emit(f"Download of {state.label} cancelled.")
+            self.message_posted.emit(
+                self.tr("Download of {label} cancelled.").format(label=state.label)
+            )
             self.downloads_changed.emit()
             self.refresh()
         else:
@@ -314,7 +340,9 @@ class ModelsController(QObject):
         model = cast(InstalledModel, result)
         self._importing.pop(bridge, None)
         self.activity_changed.emit(self.activity())
-        self.message_posted.emit(f"{model.name} was added to your models.")
+        self.message_posted.emit(
+            self.tr("{name} was added to your models.").format(name=model.name)
+        )
         self.model_added.emit(model, "added")
         self.refresh()
 
@@ -338,7 +366,7 @@ class ModelsController(QObject):
         label = self._switching[1] if self._switching else ""
         self._switching = None
         self.activity_changed.emit(self.activity())
-        self.message_posted.emit(f"Switching to {label}…")
+        self.message_posted.emit(self.tr("Switching to {name}…").format(name=label))
         self.model_switched.emit(cast(Settings, result))
         self.refresh()
 
@@ -359,10 +387,14 @@ class ModelsController(QObject):
         if isinstance(outcome, ConfidenteError):
             self.error_occurred.emit(outcome, "")
         elif outcome.removable_file:
-            self.message_posted.emit(f"{outcome.name} removed and its file deleted.")
+            self.message_posted.emit(
+                self.tr("{name} removed and its file deleted.").format(name=outcome.name)
+            )
         else:
             self.message_posted.emit(
-                f"{outcome.name} removed from the list; its file stays at {outcome.path}."
+                self.tr("{name} removed from the list; its file stays at {path}.").format(
+                    name=outcome.name, path=outcome.path
+                )
             )
         self.refresh()
 
@@ -384,13 +416,18 @@ class ModelsController(QObject):
     def save_token(self, text: str) -> None:
         """Store `text` in the OS keychain; an empty text forgets the stored token."""
 
+        # Worded here, on the GUI thread: the job only says what it did.
+        removed = self.tr("Hugging Face token removed.")
+        none_stored = self.tr("No token was stored.")
+        saved = self.tr("Hugging Face token saved in the OS keychain.")
+
         def save() -> str | ConfidenteError:
             try:
                 if not text.strip():
                     had_one = hf_token.clear_token()
-                    return "Hugging Face token removed." if had_one else "No token was stored."
+                    return removed if had_one else none_stored
                 hf_token.set_token(text)
-                return "Hugging Face token saved in the OS keychain."
+                return saved
             except ConfidenteError as error:
                 return error
 

@@ -43,8 +43,9 @@ from app.gui.model_tables import (
     InstalledTableModel,
     format_size,
     machine_text,
+    verdict_word,
 )
-from app.gui.models_controller import READING_TEXT, DownloadState, ModelsController
+from app.gui.models_controller import DownloadState, ModelsController, reading_text
 
 
 class DownloadRow(QFrame):
@@ -69,12 +70,12 @@ class DownloadRow(QFrame):
         self.bar.setFormat("%p %")
         self.detail = QLabel()
         self.detail.setWordWrap(True)
-        self.pause_button = QPushButton("Pause")
-        self.pause_button.setToolTip("Stop for now; the part downloaded is kept for later")
-        self.resume_button = QPushButton("Resume")
-        self.resume_button.setToolTip("Go on from where the download stopped")
-        self.cancel_button = QPushButton("Cancel")
-        self.cancel_button.setToolTip("Stop the download and delete the part downloaded")
+        self.pause_button = QPushButton(self.tr("Pause"))
+        self.pause_button.setToolTip(self.tr("Stop for now; the part downloaded is kept for later"))
+        self.resume_button = QPushButton(self.tr("Resume"))
+        self.resume_button.setToolTip(self.tr("Go on from where the download stopped"))
+        self.cancel_button = QPushButton(self.tr("Cancel"))
+        self.cancel_button.setToolTip(self.tr("Stop the download and delete the part downloaded"))
         buttons = QHBoxLayout()
         buttons.addWidget(self.detail, 1)
         for button in (self.pause_button, self.resume_button, self.cancel_button):
@@ -92,13 +93,13 @@ class DownloadRow(QFrame):
     def show_state(self, state: DownloadState) -> None:
         self.title.setText(state.label)
         self.detail.setText(state.text)
-        for button, verb in (
-            (self.pause_button, "Pause"),
-            (self.resume_button, "Resume"),
-            (self.cancel_button, "Cancel"),
+        for button, name in (
+            (self.pause_button, self.tr("Pause the download of {label}")),
+            (self.resume_button, self.tr("Resume the download of {label}")),
+            (self.cancel_button, self.tr("Cancel the download of {label}")),
         ):
-            button.setAccessibleName(f"{verb} the download of {state.label}")
-        self.bar.setAccessibleName(f"Download of {state.label}")
+            button.setAccessibleName(name.format(label=state.label))
+        self.bar.setAccessibleName(self.tr("Download of {label}").format(label=state.label))
         if state.status == "waiting" or (state.status == "running" and not state.total):
             self.bar.setRange(0, 0)  # busy
         else:
@@ -117,8 +118,8 @@ class ModelsDialog(QDialog):
     def __init__(self, controller: ModelsController, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.controller = controller
-        self.setWindowTitle("Models")
-        self.setAccessibleName("Models")
+        self.setWindowTitle(self.tr("Models"))
+        self.setAccessibleName(self.tr("Models"))
         self.setModal(False)
         self.resize(900, 620)
         self.rows: dict[str, DownloadRow] = {}
@@ -127,8 +128,8 @@ class ModelsDialog(QDialog):
         self._build_installed()
         self._build_catalog()
         self._build_downloads()
-        self.status_label = QLabel(READING_TEXT)
-        self.status_label.setAccessibleName("Models status")
+        self.status_label = QLabel(reading_text())
+        self.status_label.setAccessibleName(self.tr("Models status"))
         self.status_label.setWordWrap(True)
         self.status_label.setForegroundRole(QPalette.ColorRole.PlaceholderText)
         close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
@@ -153,13 +154,13 @@ class ModelsDialog(QDialog):
             self.on_overview_loaded(controller.overview)
 
     def _build_header(self) -> None:
-        self.machine_label = QLabel("This computer: …")
-        self.machine_label.setAccessibleName("This computer")
+        self.machine_label = QLabel(self.tr("This computer: …"))
+        self.machine_label.setAccessibleName(self.tr("This computer"))
         self.machine_label.setWordWrap(True)
-        self.token_button = QPushButton("Hugging Face token…")
-        self.token_button.setAccessibleName("Hugging Face token")
+        self.token_button = QPushButton(self.tr("Hugging Face token…"))
+        self.token_button.setAccessibleName(self.tr("Hugging Face token"))
         self.token_button.setToolTip(
-            "An access token for gated models, kept in the OS keychain only"
+            self.tr("An access token for gated models, kept in the OS keychain only")
         )
         self.token_button.clicked.connect(self.on_token_clicked)
         self.header = QHBoxLayout()
@@ -168,7 +169,7 @@ class ModelsDialog(QDialog):
 
     def _build_installed(self) -> None:
         self.installed = InstalledTableModel(self)
-        self.installed_view = self._table(self.installed, "Installed models")
+        self.installed_view = self._table(self.installed, self.tr("Installed models"))
         header = self.installed_view.horizontalHeader()
         header.setSectionResizeMode(InstalledTableModel.NAME, QHeaderView.ResizeMode.Stretch)
         self.installed_view.doubleClicked.connect(self.on_installed_double_clicked)
@@ -176,10 +177,15 @@ class ModelsDialog(QDialog):
         self.active_note = QLabel()
         self.active_note.setWordWrap(True)
         self.active_note.hide()
-        self.use_button = self._button("Use", "Chat and answer with the selected model")
-        self.remove_button = self._button("Remove", "Take the selected model off the list")
+        self.use_button = self._button(
+            self.tr("Use"), self.tr("Chat and answer with the selected model")
+        )
+        self.remove_button = self._button(
+            self.tr("Remove"), self.tr("Take the selected model off the list")
+        )
         self.add_button = self._button(
-            "Add a .gguf file…", "Use a GGUF model file from this computer, where it is"
+            self.tr("Add a .gguf file…"),
+            self.tr("Use a GGUF model file from this computer, where it is"),
         )
         self.use_button.clicked.connect(self.on_use_clicked)
         self.remove_button.clicked.connect(self.on_remove_clicked)
@@ -195,38 +201,40 @@ class ModelsDialog(QDialog):
         layout.addWidget(self.active_note)
         layout.addLayout(buttons)
         self.tabs = QTabWidget()
-        self.tabs.setAccessibleName("Model lists")
-        self.tabs.addTab(page, "&Installed")
+        self.tabs.setAccessibleName(self.tr("Model lists"))
+        self.tabs.addTab(page, self.tr("&Installed"))
         self.on_selection_changed()
 
     def _build_catalog(self) -> None:
         self.catalog = CatalogTableModel(self)
-        self.catalog_view = self._table(self.catalog, "Recommended models")
+        self.catalog_view = self._table(self.catalog, self.tr("Recommended models"))
         header = self.catalog_view.horizontalHeader()
         header.setSectionResizeMode(CatalogTableModel.NAME, QHeaderView.ResizeMode.Stretch)
         # Fixed widths, so the columns do not jump when a button's text changes.
         for column, widest in (
-            (CatalogTableModel.FIT, "Won't fit"),
-            (CatalogTableModel.ACTION, "Downloading…"),
+            (CatalogTableModel.FIT, verdict_word(Verdict.WONT_FIT)),
+            (CatalogTableModel.ACTION, self.tr("Downloading…")),
         ):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.Fixed)
             header.resizeSection(column, QPushButton(widest).sizeHint().width() + 8)
         note = QLabel(
-            "Instruction-tuned models that run on a laptop, downloaded from Hugging Face and "
-            "checked against their published SHA-256. Hover over a fit to see why."
+            self.tr(
+                "Instruction-tuned models that run on a laptop, downloaded from Hugging Face and "
+                "checked against their published SHA-256. Hover over a fit to see why."
+            )
         )
         note.setWordWrap(True)
         page = QWidget()
         layout = QVBoxLayout(page)
         layout.addWidget(note)
         layout.addWidget(self.catalog_view, 1)
-        self.tabs.addTab(page, "&Catalog")
+        self.tabs.addTab(page, self.tr("&Catalog"))
         self.catalog.modelReset.connect(self._place_catalog_buttons)
         self.catalog.dataChanged.connect(self._place_catalog_buttons)
 
     def _build_downloads(self) -> None:
-        self.downloads_box = QGroupBox("Downloads")
-        self.downloads_box.setAccessibleName("Downloads")
+        self.downloads_box = QGroupBox(self.tr("Downloads"))
+        self.downloads_box.setAccessibleName(self.tr("Downloads"))
         self.rows_layout = QVBoxLayout()
         self.rows_layout.setContentsMargins(0, 0, 0, 0)
         self.rows_layout.addStretch(1)
@@ -280,11 +288,13 @@ class ModelsDialog(QDialog):
             self.installed_view.selectRow(row)
         model_path = self.controller.model_path()
         if survey.active is None and model_path:
-            self.active_note.setText(f"In use: {model_path} (not one of the models listed).")
+            self.active_note.setText(
+                self.tr("In use: {path} (not one of the models listed).").format(path=model_path)
+            )
             self.active_note.show()
         else:
             self.active_note.hide()
-        if self.status_label.text() == READING_TEXT:
+        if self.status_label.text() == reading_text():
             self.status_label.setText(self.controller.activity())
         self.on_selection_changed()
 
@@ -367,12 +377,14 @@ class ModelsDialog(QDialog):
         )
         self.remove_button.setEnabled(removable)
         if model is not None and model.source == "download":
-            self.remove_button.setToolTip("Take the model off the list and delete its file")
+            self.remove_button.setToolTip(
+                self.tr("Take the model off the list and delete its file")
+            )
         elif model is not None and model.source == "import":
-            self.remove_button.setToolTip("Take the model off the list; the file stays")
+            self.remove_button.setToolTip(self.tr("Take the model off the list; the file stays"))
         else:
             self.remove_button.setToolTip(
-                "Downloaded and added models can be removed; not the one in use"
+                self.tr("Downloaded and added models can be removed; not the one in use")
             )
 
     @Slot()
@@ -398,19 +410,23 @@ class ModelsDialog(QDialog):
         """Ask first, saying whether the file is deleted or only forgotten; the answer
         arrives later (the box does not block)."""
         if model.removable_file:
-            text = (
-                f"Remove {model.name}? Its file ({format_size(model.size_bytes)}) is deleted "
-                f"from your disk:\n{model.path}\nYou can download it again later."
-            )
-            verb = "Delete the file"
+            text = self.tr(
+                "Remove {name}? Its file ({size}) is deleted "
+                "from your disk:\n{path}\nYou can download it again later."
+            ).format(name=model.name, size=format_size(model.size_bytes), path=model.path)
+            verb = self.tr("Delete the file")
         else:
-            text = (
-                f"Remove {model.name} from the list? Confidente only forgets it: the file "
-                f"stays where it is:\n{model.path}"
-            )
-            verb = "Forget it"
+            text = self.tr(
+                "Remove {name} from the list? Confidente only forgets it: the file "
+                "stays where it is:\n{path}"
+            ).format(name=model.name, path=model.path)
+            verb = self.tr("Forget it")
         box = QMessageBox(
-            QMessageBox.Icon.Question, "Remove model", text, QMessageBox.StandardButton.Cancel, self
+            QMessageBox.Icon.Question,
+            self.tr("Remove model"),
+            text,
+            QMessageBox.StandardButton.Cancel,
+            self,
         )
         confirm = box.addButton(verb, QMessageBox.ButtonRole.DestructiveRole)
         box.setDefaultButton(QMessageBox.StandardButton.Cancel)
@@ -424,11 +440,11 @@ class ModelsDialog(QDialog):
 
     @Slot()
     def on_add_clicked(self) -> None:
-        dialog = QFileDialog(self, "Add a model file")
+        dialog = QFileDialog(self, self.tr("Add a model file"))
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptOpen)
         dialog.setFileMode(QFileDialog.FileMode.ExistingFile)
-        dialog.setNameFilters(["GGUF models (*.gguf)", "All files (*)"])
+        dialog.setNameFilters([self.tr("GGUF models (*.gguf)"), self.tr("All files (*)")])
         dialog.fileSelected.connect(self.on_file_picked)
         dialog.open()
 
@@ -447,12 +463,14 @@ class ModelsDialog(QDialog):
             return
         box = QMessageBox(
             QMessageBox.Icon.Warning,
-            "Download anyway?",
-            f"{choice.entry.name} will probably not run on this computer: {choice.fit.reason}.",
+            self.tr("Download anyway?"),
+            self.tr("{name} will probably not run on this computer: {reason}.").format(
+                name=choice.entry.name, reason=choice.fit.reason
+            ),
             QMessageBox.StandardButton.Cancel,
             self,
         )
-        go = box.addButton("Download anyway", QMessageBox.ButtonRole.AcceptRole)
+        go = box.addButton(self.tr("Download anyway"), QMessageBox.ButtonRole.AcceptRole)
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         box.buttonClicked.connect(
             lambda button: (
@@ -474,16 +492,21 @@ class ModelsDialog(QDialog):
     def ask_token(self, keychain: str, stored: bool) -> QInputDialog:
         dialog = QInputDialog(self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.setWindowTitle("Hugging Face token")
-        where = "the OS keychain" if keychain == "none" else f"the OS keychain ({keychain})"
+        dialog.setWindowTitle(self.tr("Hugging Face token"))
+        if keychain == "none":
+            where = self.tr("the OS keychain")
+        else:
+            where = self.tr("the OS keychain ({keychain})").format(keychain=keychain)
         now = (
-            "A token is stored; leave this empty and press OK to remove it."
+            self.tr("A token is stored; leave this empty and press OK to remove it.")
             if stored
-            else "No token is stored."
+            else self.tr("No token is stored.")
         )
         dialog.setLabelText(
-            "Gated models need an access token from huggingface.co (Settings → Access "
-            f"Tokens). It is kept in {where} and nowhere else.\n{now}"
+            self.tr(
+                "Gated models need an access token from huggingface.co (Settings → Access "
+                "Tokens). It is kept in {where} and nowhere else.\n{now}"
+            ).format(where=where, now=now)
         )
         dialog.setTextEchoMode(QLineEdit.EchoMode.Password)
         dialog.textValueSelected.connect(self.controller.save_token)

@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Final
 
-from PySide6.QtCore import QSize, Qt, Signal, SignalInstance, Slot
+from PySide6.QtCore import QCoreApplication, QSize, Qt, Signal, SignalInstance, Slot
 from PySide6.QtGui import QAccessible, QAccessibleEvent, QColor, QPalette, QValidator
 from PySide6.QtWidgets import (
     QAbstractButton,
@@ -50,23 +50,40 @@ from app.core.settings import (
     float_limits,
     int_limits,
 )
+from app.gui.i18n import QT_TRANSLATE_NOOP
 from app.gui.theme import system_font
 
-STARTER_MODEL_TEXT: Final = "The starter model (Gemma 3 270M)"
-STARTER_EMBEDDER_TEXT: Final = "Built in (all-MiniLM-L6-v2)"
-THEME_CHOICES: Final = (("Follow the system", "system"), ("Light", "light"), ("Dark", "dark"))
-LANGUAGE_CHOICES: Final = (("Follow the system", "system"), ("English", "en"), ("Español", "es"))
+# The English texts; each is translated where it is shown (`SettingsDialog.tr`).
+STARTER_MODEL_TEXT: Final = QT_TRANSLATE_NOOP("SettingsDialog", "The starter model (Gemma 3 270M)")
+STARTER_EMBEDDER_TEXT: Final = QT_TRANSLATE_NOOP("SettingsDialog", "Built in (all-MiniLM-L6-v2)")
+FOLLOW_SYSTEM_TEXT: Final = QT_TRANSLATE_NOOP("SettingsDialog", "Follow the system")
+THEME_CHOICES: Final = (
+    (FOLLOW_SYSTEM_TEXT, "system"),
+    (QT_TRANSLATE_NOOP("SettingsDialog", "Light"), "light"),
+    (QT_TRANSLATE_NOOP("SettingsDialog", "Dark"), "dark"),
+)
+# Each language is named in itself, whatever the interface's language.
+LANGUAGE_CHOICES: Final = ((FOLLOW_SYSTEM_TEXT, "system"), ("English", "en"), ("Español", "es"))
 
-MODEL_NOTE: Final = "Changing these loads the model again when you press OK or Apply."
-ANSWERS_NOTE: Final = "These apply from the next answer."
-DOCUMENTS_NOTE: Final = (
+MODEL_NOTE: Final = QT_TRANSLATE_NOOP(
+    "SettingsDialog", "Changing these loads the model again when you press OK or Apply."
+)
+ANSWERS_NOTE: Final = QT_TRANSLATE_NOOP("SettingsDialog", "These apply from the next answer.")
+DOCUMENTS_NOTE: Final = QT_TRANSLATE_NOOP(
+    "SettingsDialog",
     "These apply to documents indexed from now on. To apply them to files already in a "
-    "library, press Re-index in the Documents pane."
+    "library, press Re-index in the Documents pane.",
 )
-APPEARANCE_NOTE: Final = (
-    "The theme and the font size change at once. The language changes at the next start."
+APPEARANCE_NOTE: Final = QT_TRANSLATE_NOOP(
+    "SettingsDialog",
+    "The theme and the font size change at once. The language changes at the next start.",
 )
-PROBLEM_PREFIX: Final = "Not saved: "
+PROBLEM_PREFIX: Final = QT_TRANSLATE_NOOP("SettingsDialog", "Not saved: ")
+
+
+def _tr(text: str) -> str:
+    """A text marked with QT_TRANSLATE_NOOP("SettingsDialog", …), translated now."""
+    return QCoreApplication.translate("SettingsDialog", text)
 
 
 def describe_effects(changed: Iterable[str]) -> list[str]:
@@ -74,16 +91,29 @@ def describe_effects(changed: Iterable[str]) -> list[str]:
     names = set(changed)
     effects = []
     if names & MODEL_LOAD_SETTINGS:
-        effects.append("The model is loading again with the new settings.")
+        effects.append(
+            QCoreApplication.translate(
+                "SettingsDialog", "The model is loading again with the new settings."
+            )
+        )
     if names & INDEXING_SETTINGS:
         effects.append(
-            "The new document settings apply to files indexed from now on; "
-            "re-index a library to apply them to its files."
+            QCoreApplication.translate(
+                "SettingsDialog",
+                "The new document settings apply to files indexed from now on; "
+                "re-index a library to apply them to its files.",
+            )
         )
     if names & NEXT_START_SETTINGS:
-        effects.append("The language changes at the next start.")
+        effects.append(
+            QCoreApplication.translate("SettingsDialog", "The language changes at the next start.")
+        )
     if names - MODEL_LOAD_SETTINGS - INDEXING_SETTINGS - NEXT_START_SETTINGS - APPEARANCE_SETTINGS:
-        effects.append("The new answer settings apply from the next answer.")
+        effects.append(
+            QCoreApplication.translate(
+                "SettingsDialog", "The new answer settings apply from the next answer."
+            )
+        )
     return effects
 
 
@@ -91,20 +121,21 @@ class AutoSpinBox(QSpinBox):
     """A whole number, or "Auto" (None) one step below the lowest number.
 
     `names` gives words to some numbers (e.g. -1: "All"); they can be typed too.
+    `auto_text` is "Auto" in the interface's language unless given.
     """
 
     def __init__(
         self,
         low: int,
         high: int,
-        auto_text: str = "Auto",
+        auto_text: str | None = None,
         names: Mapping[int, str] | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self._names = dict(names or {})
         self.setRange(low - 1, high)
-        self.setSpecialValueText(auto_text)
+        self.setSpecialValueText(auto_text if auto_text is not None else self.tr("Auto"))
 
     def optional_value(self) -> int | None:
         value = self.value()
@@ -154,22 +185,22 @@ class SettingsDialog(QDialog):
 
     def __init__(self, settings: Settings, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle("Settings")
-        self.setAccessibleName("Settings")
+        self.setWindowTitle(self.tr("Settings"))
+        self.setAccessibleName(self.tr("Settings"))
         self.setObjectName("settingsDialog")
         self._settings = settings  # what changes are made to
         self._shown: dict[str, Any] = {}  # the controls' values when last shown or given out
         self.fields: dict[str, _Field] = {}  # setting name: its control
         self.labels: dict[str, str] = {}  # setting name: its label, as the user sees it
         self.tabs = QTabWidget()
-        self.tabs.setAccessibleName("Settings pages")
-        self.tabs.addTab(self._model_page(), "&Model")
-        self.tabs.addTab(self._answers_page(), "A&nswers")
-        self.tabs.addTab(self._documents_page(), "&Documents")
-        self.tabs.addTab(self._appearance_page(), "Appea&rance")
+        self.tabs.setAccessibleName(self.tr("Settings pages"))
+        self.tabs.addTab(self._model_page(), self.tr("&Model"))
+        self.tabs.addTab(self._answers_page(), self.tr("A&nswers"))
+        self.tabs.addTab(self._documents_page(), self.tr("&Documents"))
+        self.tabs.addTab(self._appearance_page(), self.tr("Appea&rance"))
         self.problem_label = QLabel()
         self.problem_label.setObjectName("settingsProblem")
-        self.problem_label.setAccessibleName("Problem")
+        self.problem_label.setAccessibleName(self.tr("Problem"))
         self.problem_label.setWordWrap(True)
         self.problem_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.problem_label.hide()
@@ -184,14 +215,20 @@ class SettingsDialog(QDialog):
         self.cancel_button = self.buttons.button(QDialogButtonBox.StandardButton.Cancel)
         self.defaults_button = self.buttons.button(QDialogButtonBox.StandardButton.RestoreDefaults)
         for button, name, tip in (
-            (self.ok_button, "OK", "Use the new settings and close"),
-            (self.apply_button, "Apply", "Use the new settings and keep this window open"),
-            (self.cancel_button, "Cancel", "Close without changing anything"),
+            (self.ok_button, self.tr("OK"), self.tr("Use the new settings and close")),
+            (
+                self.apply_button,
+                self.tr("Apply"),
+                self.tr("Use the new settings and keep this window open"),
+            ),
+            (self.cancel_button, self.tr("Cancel"), self.tr("Close without changing anything")),
             (
                 self.defaults_button,
-                "Restore defaults",
-                "Put every value on every page back to its default (the model stays); "
-                "nothing changes until you press OK or Apply",
+                self.tr("Restore defaults"),
+                self.tr(
+                    "Put every value on every page back to its default (the model stays); "
+                    "nothing changes until you press OK or Apply"
+                ),
             ),
         ):
             button.setAccessibleName(name)
@@ -217,70 +254,89 @@ class SettingsDialog(QDialog):
     def _model_page(self) -> QWidget:
         self.model_file = QLineEdit()
         self.model_file.setReadOnly(True)
-        self.model_file.setAccessibleName("Model file")
-        choose_note = QLabel("Choose models in Model → Models… (Ctrl+M).")
+        self.model_file.setAccessibleName(self.tr("Model file"))
+        choose_note = QLabel(self.tr("Choose models in Model → Models… (Ctrl+M)."))
         choose_note.setForegroundRole(QPalette.ColorRole.PlaceholderText)
         low, high = int_limits("gpu_layers")  # -1 is "All", a word of its own
-        gpu = AutoSpinBox(low, high, names={-1: "All"})
+        gpu = AutoSpinBox(low, high, names={-1: self.tr("All", "GPU layers")})
         gpu.setToolTip(
-            "Layers of the model run on the graphics card. Auto: as many as fit in its free "
-            "memory (none without a supported GPU). All: every layer. 0: the processor only."
+            self.tr(
+                "Layers of the model run on the graphics card. Auto: as many as fit in its free "
+                "memory (none without a supported GPU). All: every layer. 0: the processor only."
+            )
         )
-        context = self._spin("context_length", step=512, suffix=" tokens")
+        context = self._spin("context_length", step=512, suffix=self.tr(" tokens"))
         context.setToolTip(
-            "How much text the model keeps in mind: the conversation, document excerpts and "
-            "the answer. More needs more memory."
+            self.tr(
+                "How much text the model keeps in mind: the conversation, document excerpts and "
+                "the answer. More needs more memory."
+            )
         )
-        threads = AutoSpinBox(*int_limits("threads"), f"Auto ({physical_cores()} cores)")
-        threads.setToolTip("Processor threads used by the model. Auto: one per physical core.")
+        cores = physical_cores()
+        threads = AutoSpinBox(*int_limits("threads"), self.tr("Auto (%n cores)", "", cores))
+        threads.setToolTip(
+            self.tr("Processor threads used by the model. Auto: one per physical core.")
+        )
         form = QFormLayout()
-        form.addRow("Model &file:", self.model_file)
+        form.addRow(self.tr("Model &file:"), self.model_file)
         form.addRow("", choose_note)
-        self._add(form, "gpu_layers", "&GPU layers:", _auto_field(gpu))
-        self._add(form, "context_length", "Conte&xt length:", _int_field(context))
-        self._add(form, "threads", "&Threads:", _auto_field(threads))
-        return _page(form, MODEL_NOTE)
+        self._add(form, "gpu_layers", self.tr("&GPU layers:"), _auto_field(gpu))
+        self._add(form, "context_length", self.tr("Conte&xt length:"), _int_field(context))
+        self._add(form, "threads", self.tr("&Threads:"), _auto_field(threads))
+        return _page(form, self.tr(MODEL_NOTE))
 
     def _answers_page(self) -> QWidget:
         temperature = self._decimal("temperature")
-        temperature.setToolTip("Lower: steadier, more literal answers. Higher: more varied.")
+        temperature.setToolTip(
+            self.tr("Lower: steadier, more literal answers. Higher: more varied.")
+        )
         top_p = self._decimal("top_p")
-        top_p.setToolTip("Only the likeliest words that together reach this share are used.")
+        top_p.setToolTip(
+            self.tr("Only the likeliest words that together reach this share are used.")
+        )
         penalty = self._decimal("repeat_penalty")
-        penalty.setToolTip("Above 1, the model is discouraged from repeating itself.")
-        max_tokens = self._spin("max_tokens", step=64, suffix=" tokens")
+        penalty.setToolTip(self.tr("Above 1, the model is discouraged from repeating itself."))
+        max_tokens = self._spin("max_tokens", step=64, suffix=self.tr(" tokens"))
         max_tokens.setToolTip(
-            "The longest answer, in tokens (about ¾ of a word each); less than the context."
+            self.tr(
+                "The longest answer, in tokens (about ¾ of a word each); less than the context."
+            )
         )
         sources = self._spin("sources", step=1)
-        sources.setToolTip("Excerpts from your documents given to the model for each answer.")
+        sources.setToolTip(
+            self.tr("Excerpts from your documents given to the model for each answer.")
+        )
         form = QFormLayout()
-        self._add(form, "temperature", "&Temperature:", _float_field(temperature))
-        self._add(form, "top_p", "Top-&p:", _float_field(top_p))
-        self._add(form, "repeat_penalty", "Repeat pena&lty:", _float_field(penalty))
-        self._add(form, "max_tokens", "Ma&x tokens per answer:", _int_field(max_tokens))
-        self._add(form, "sources", "&Sources per document answer:", _int_field(sources))
-        return _page(form, ANSWERS_NOTE)
+        self._add(form, "temperature", self.tr("&Temperature:"), _float_field(temperature))
+        self._add(form, "top_p", self.tr("Top-&p:"), _float_field(top_p))
+        self._add(form, "repeat_penalty", self.tr("Repeat pena&lty:"), _float_field(penalty))
+        self._add(form, "max_tokens", self.tr("Ma&x tokens per answer:"), _int_field(max_tokens))
+        self._add(form, "sources", self.tr("&Sources per document answer:"), _int_field(sources))
+        return _page(form, self.tr(ANSWERS_NOTE))
 
     def _documents_page(self) -> QWidget:
         self.embedder_edit = QLineEdit()
-        self.embedder_edit.setPlaceholderText(STARTER_EMBEDDER_TEXT)
+        self.embedder_edit.setPlaceholderText(self.tr(STARTER_EMBEDDER_TEXT))
         self.embedder_edit.setClearButtonEnabled(True)
         self.embedder_edit.setToolTip(
-            "A folder holding a sentence-transformers model; leave empty for the built-in one"
+            self.tr(
+                "A folder holding a sentence-transformers model; leave empty for the built-in one"
+            )
         )
-        self.browse_button = QPushButton("&Browse…")
-        self.browse_button.setAccessibleName("Browse for an embedding model folder")
-        self.browse_button.setToolTip("Choose the folder of an embedding model")
+        self.browse_button = QPushButton(self.tr("&Browse…"))
+        self.browse_button.setAccessibleName(self.tr("Browse for an embedding model folder"))
+        self.browse_button.setToolTip(self.tr("Choose the folder of an embedding model"))
         self.browse_button.clicked.connect(self.on_browse_clicked)
         row = QHBoxLayout()
         row.setContentsMargins(0, 0, 0, 0)
         row.addWidget(self.embedder_edit, 1)
         row.addWidget(self.browse_button)
-        chunk_size = self._spin("chunk_size", step=100, suffix=" characters")
-        chunk_size.setToolTip("How long the passages are that documents are cut into.")
-        overlap = self._spin("chunk_overlap", step=50, suffix=" characters")
-        overlap.setToolTip("Text repeated between neighbouring passages; at most half a passage.")
+        chunk_size = self._spin("chunk_size", step=100, suffix=self.tr(" characters"))
+        chunk_size.setToolTip(self.tr("How long the passages are that documents are cut into."))
+        overlap = self._spin("chunk_overlap", step=50, suffix=self.tr(" characters"))
+        overlap.setToolTip(
+            self.tr("Text repeated between neighbouring passages; at most half a passage.")
+        )
         embedder = _Field(
             self.embedder_edit,
             lambda: self.embedder_edit.text().strip() or None,
@@ -288,26 +344,30 @@ class SettingsDialog(QDialog):
             self.embedder_edit.textChanged,
         )
         form = QFormLayout()
-        self._add(form, "embedding_model", "&Embedding model folder:", embedder, row)
-        self._add(form, "chunk_size", "Chunk si&ze:", _int_field(chunk_size))
-        self._add(form, "chunk_overlap", "Chunk o&verlap:", _int_field(overlap))
-        return _page(form, DOCUMENTS_NOTE)
+        self._add(form, "embedding_model", self.tr("&Embedding model folder:"), embedder, row)
+        self._add(form, "chunk_size", self.tr("Chunk si&ze:"), _int_field(chunk_size))
+        self._add(form, "chunk_overlap", self.tr("Chunk o&verlap:"), _int_field(overlap))
+        return _page(form, self.tr(DOCUMENTS_NOTE))
 
     def _appearance_page(self) -> QWidget:
         theme = _combo(THEME_CHOICES)
-        theme.setToolTip("Light or dark colours, or the same as the system's")
+        theme.setToolTip(self.tr("Light or dark colours, or the same as the system's"))
         language = _combo(LANGUAGE_CHOICES)
-        language.setToolTip("The language of menus and messages, from the next start")
+        language.setToolTip(self.tr("The language of menus and messages, from the next start"))
         default_size = system_font().pointSize()
-        auto = f"Auto ({default_size} pt)" if default_size > 0 else "Auto"
+        auto = (
+            self.tr("Auto ({size} pt)").format(size=default_size)
+            if default_size > 0
+            else self.tr("Auto")
+        )
         font_size = AutoSpinBox(*int_limits("font_size"), auto)
         font_size.setSuffix(" pt")
-        font_size.setToolTip("The size of text everywhere in Confidente, in points")
+        font_size.setToolTip(self.tr("The size of text everywhere in Confidente, in points"))
         form = QFormLayout()
-        self._add(form, "theme", "&Theme:", _combo_field(theme))
-        self._add(form, "language", "&Language:", _combo_field(language))
-        self._add(form, "font_size", "&Font size:", _auto_field(font_size))
-        return _page(form, APPEARANCE_NOTE)
+        self._add(form, "theme", self.tr("&Theme:"), _combo_field(theme))
+        self._add(form, "language", self.tr("&Language:"), _combo_field(language))
+        self._add(form, "font_size", self.tr("&Font size:"), _auto_field(font_size))
+        return _page(form, self.tr(APPEARANCE_NOTE))
 
     def _add(
         self, form: QFormLayout, name: str, text: str, field: _Field, row: QLayout | None = None
@@ -347,8 +407,8 @@ class SettingsDialog(QDialog):
     def show_settings(self, settings: Settings) -> None:
         """Show these values, dropping any edits; changes are counted from them."""
         self._settings = settings
-        self.model_file.setText(settings.model_path or STARTER_MODEL_TEXT)
-        self.model_file.setToolTip(settings.model_path or STARTER_MODEL_TEXT)
+        self.model_file.setText(settings.model_path or self.tr(STARTER_MODEL_TEXT))
+        self.model_file.setToolTip(settings.model_path or self.tr(STARTER_MODEL_TEXT))
         self.model_file.setCursorPosition(0)
         for name, field in self.fields.items():
             field.write(getattr(settings, name))
@@ -405,7 +465,7 @@ class SettingsDialog(QDialog):
         dark = self.palette().color(QPalette.ColorRole.Window).lightness() < 128
         palette.setColor(QPalette.ColorRole.WindowText, QColor("#ff8a80" if dark else "#b3261e"))
         self.problem_label.setPalette(palette)
-        self.problem_label.setText(PROBLEM_PREFIX + message)
+        self.problem_label.setText(self.tr(PROBLEM_PREFIX) + message)
         self.problem_label.setAccessibleDescription(message)
         self.problem_label.show()
         field = self.fields.get(name or "")
@@ -439,7 +499,7 @@ class SettingsDialog(QDialog):
 
     @Slot()
     def on_browse_clicked(self) -> QFileDialog:
-        dialog = QFileDialog(self, "Choose an embedding model folder")
+        dialog = QFileDialog(self, self.tr("Choose an embedding model folder"))
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.setFileMode(QFileDialog.FileMode.Directory)
         dialog.setOption(QFileDialog.Option.ShowDirsOnly, True)
@@ -491,7 +551,7 @@ def _page_of(widget: QWidget, tabs: QTabWidget) -> int:
 def _combo(choices: Iterable[tuple[str, str]]) -> QComboBox:
     combo = QComboBox()
     for text, value in choices:
-        combo.addItem(text, value)
+        combo.addItem(_tr(text), value)
     return combo
 
 

@@ -21,6 +21,7 @@ from pathlib import PurePath
 from PySide6.QtCore import (
     QBuffer,
     QByteArray,
+    QCoreApplication,
     QIODevice,
     QModelIndex,
     QPointF,
@@ -48,25 +49,44 @@ from app.core.documents.records import Extracted, Source
 from app.core.documents.service import DocumentService
 from app.core.errors import ConfidenteError
 from app.gui.document_model import file_name
+from app.gui.i18n import QT_TRANSLATE_NOOP
 from app.gui.tasks import TaskManager
 
 MAX_PDF_BYTES = ExtractionLimits().max_file_bytes  # what the readers accept, the viewer shows
 PHRASE_LENGTHS = range(8, 1, -1)  # words: the longest run found is the most distinctive
 SEARCH_TIMEOUT_MS = 5000
+# Translated where shown (`_tr`): the translators are installed after import.
 PDF_ERRORS = {
-    QPdfDocument.Error.FileNotFound: "The file is no longer there: {path}",
-    QPdfDocument.Error.InvalidFileFormat: "This file cannot be opened as a PDF (it may be "
-    "damaged, or have changed since it was indexed): {path}",
-    QPdfDocument.Error.IncorrectPassword: "This PDF is protected by a password: {path}",
-    QPdfDocument.Error.UnsupportedSecurityScheme: "This PDF is protected in a way that "
-    "cannot be opened here: {path}",
+    QPdfDocument.Error.FileNotFound: QT_TRANSLATE_NOOP(
+        "SourceViewer", "The file is no longer there: {path}"
+    ),
+    QPdfDocument.Error.InvalidFileFormat: QT_TRANSLATE_NOOP(
+        "SourceViewer",
+        "This file cannot be opened as a PDF (it may be "
+        "damaged, or have changed since it was indexed): {path}",
+    ),
+    QPdfDocument.Error.IncorrectPassword: QT_TRANSLATE_NOOP(
+        "SourceViewer", "This PDF is protected by a password: {path}"
+    ),
+    QPdfDocument.Error.UnsupportedSecurityScheme: QT_TRANSLATE_NOOP(
+        "SourceViewer", "This PDF is protected in a way that cannot be opened here: {path}"
+    ),
 }
-PDF_ERROR = "This PDF cannot be opened: {path}"
-NOT_FOUND = (
+PDF_ERROR = QT_TRANSLATE_NOOP("SourceViewer", "This PDF cannot be opened: {path}")
+NOT_FOUND = QT_TRANSLATE_NOOP(
+    "SourceViewer",
     "The passage was not found in the file as it is now: it may have changed since it was "
-    "indexed. Re-index the library to bring it up to date."
+    "indexed. Re-index the library to bring it up to date.",
 )
-NO_HIGHLIGHT = "The passage is on this page, but could not be highlighted."
+NO_HIGHLIGHT = QT_TRANSLATE_NOOP(
+    "SourceViewer", "The passage is on this page, but could not be highlighted."
+)
+
+
+def _tr(text: str) -> str:
+    """A text marked with QT_TRANSLATE_NOOP("SourceViewer", …), translated now
+    (`translate` is thread-safe: the readers below run off the GUI thread)."""
+    return QCoreApplication.translate("SourceViewer", text)
 
 
 def _normal(text: str) -> str:
@@ -129,11 +149,15 @@ def read_pdf_bytes(path: str, limit: int = MAX_PDF_BYTES) -> bytes | str:
         with open(path, "rb") as file:
             data = file.read(limit + 1)
     except FileNotFoundError:
-        return PDF_ERRORS[QPdfDocument.Error.FileNotFound].format(path=path)
+        return _tr(PDF_ERRORS[QPdfDocument.Error.FileNotFound]).format(path=path)
     except OSError as error:
-        return f"The file cannot be read ({error.strerror}): {path}"
+        return QCoreApplication.translate(
+            "SourceViewer", "The file cannot be read ({reason}): {path}"
+        ).format(reason=error.strerror, path=path)
     if len(data) > limit:
-        return f"This PDF is larger than {limit // 2**20} MB, too large to show here: {path}"
+        return QCoreApplication.translate(
+            "SourceViewer", "This PDF is larger than {size} MB, too large to show here: {path}"
+        ).format(size=limit // 2**20, path=path)
     return data
 
 
@@ -144,7 +168,9 @@ def _read(documents: DocumentService, path: str) -> Extracted | str:
     except ConfidenteError as error:
         return str(error)
     except OSError as error:
-        return f"The file cannot be read ({error.strerror}): {path}"
+        return QCoreApplication.translate(
+            "SourceViewer", "The file cannot be read ({reason}): {path}"
+        ).format(reason=error.strerror, path=path)
 
 
 class SourceViewer(QDialog):
@@ -168,21 +194,21 @@ class SourceViewer(QDialog):
         self._page_index = 0
         self.source: Source | None = None
         self.highlighted = False
-        self.setWindowTitle("Source")
-        self.setAccessibleName("Source viewer")
+        self.setWindowTitle(self.tr("Source"))
+        self.setAccessibleName(self.tr("Source viewer"))
         self.resize(760, 860)
 
         self.header = QLabel()
-        self.header.setAccessibleName("Source")
+        self.header.setAccessibleName(self.tr("Source"))
         self.header.setWordWrap(True)
         self.header.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.note = QLabel()
-        self.note.setAccessibleName("Note about the passage")
+        self.note.setAccessibleName(self.tr("Note about the passage"))
         self.note.setWordWrap(True)
         self.note.setForegroundRole(QPalette.ColorRole.PlaceholderText)
         self.note.hide()
         self.message = QLabel()
-        self.message.setAccessibleName("Message")
+        self.message.setAccessibleName(self.tr("Message"))
         self.message.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.message.setWordWrap(True)
         self.message.setTextFormat(Qt.TextFormat.PlainText)
@@ -192,13 +218,13 @@ class SourceViewer(QDialog):
         self.pdf_search = QPdfSearchModel(self)
         self.pdf_search.setDocument(self.pdf_document)
         self.pdf_view = QPdfView()
-        self.pdf_view.setAccessibleName("Document page")
+        self.pdf_view.setAccessibleName(self.tr("Document page"))
         self.pdf_view.setDocument(self.pdf_document)
         self.pdf_view.setPageMode(QPdfView.PageMode.MultiPage)
         self.pdf_view.setZoomMode(QPdfView.ZoomMode.FitToWidth)
         self.pdf_view.setSearchModel(self.pdf_search)
         self.text_view = QPlainTextEdit()
-        self.text_view.setAccessibleName("Document text")
+        self.text_view.setAccessibleName(self.tr("Document text"))
         self.text_view.setReadOnly(True)
         self.text_view.setTextInteractionFlags(
             Qt.TextInteractionFlag.TextSelectableByMouse
@@ -233,12 +259,12 @@ class SourceViewer(QDialog):
         self.pdf_search.setSearchString("")
         self.pdf_view.setCurrentSearchResultIndex(-1)
         name = file_name(source.path)
-        where = f"page {source.page}" if source.page is not None else ""
+        where = self.tr("page {page}").format(page=source.page) if source.page is not None else ""
         self.setWindowTitle(f"[{source.n}] {name}" + (f", {where}" if where else ""))
         self.header.setText(f"[{source.n}] {name}" + (f" — {where}" if where else ""))
         self.header.setToolTip(source.path)
         self._set_note("")
-        self._show_message("Opening…")
+        self._show_message(self.tr("Opening…"))
         showing = self._showing
         if is_pdf(source):
             path = source.path
@@ -291,7 +317,7 @@ class SourceViewer(QDialog):
         self.pdf_document.load(self._pdf_buffer)
         error = self.pdf_document.error()
         if self.pdf_document.status() != QPdfDocument.Status.Ready:
-            self._show_message(PDF_ERRORS.get(error, PDF_ERROR).format(path=source.path))
+            self._show_message(_tr(PDF_ERRORS.get(error, PDF_ERROR)).format(path=source.path))
             self._done()
             return
         pages = self.pdf_document.pageCount()
@@ -299,8 +325,12 @@ class SourceViewer(QDialog):
         self.stack.setCurrentWidget(self.pdf_view)
         if not 0 <= page_index < pages:
             self._done(
-                f"The document now has {pages} pages, so page {source.page} is gone: "
-                "it has changed since it was indexed. Re-index the library to update it."
+                self.tr(
+                    "The document now has %n pages, so page {page} is gone: "
+                    "it has changed since it was indexed. Re-index the library to update it.",
+                    "",
+                    pages,
+                ).format(page=source.page)
             )
             return
         self._page_index = page_index
@@ -308,7 +338,7 @@ class SourceViewer(QDialog):
         navigator.jump(page_index, QPointF(), navigator.currentZoom())
         phrase = find_phrase(source.text, self.pdf_document.getAllText(page_index).text())
         if phrase is None:
-            self._done(NOT_FOUND)
+            self._done(_tr(NOT_FOUND))
             return
         self._search_timer.start()
         self.pdf_search.setSearchString(phrase)
@@ -330,7 +360,7 @@ class SourceViewer(QDialog):
 
     @Slot()
     def on_search_timed_out(self) -> None:
-        self._done(NO_HIGHLIGHT)
+        self._done(_tr(NO_HIGHLIGHT))
 
     def _scroll_to(self, link: QPdfLink) -> None:
         """Bring the result into view, a third of the way down, without leaving its page.
@@ -368,14 +398,14 @@ class SourceViewer(QDialog):
         if page is None and pages and source.page is None:
             page = pages[0]
         if page is None:
-            self._show_message(NOT_FOUND)
+            self._show_message(_tr(NOT_FOUND))
             self._done()
             return
         self.text_view.setPlainText(shown_text(page.text))
         self.stack.setCurrentWidget(self.text_view)
         span = passage_span(page.text, source)
         if span is None:
-            self._done(NOT_FOUND)
+            self._done(_tr(NOT_FOUND))
             return
         cursor = QTextCursor(self.text_view.document())
         cursor.setPosition(editor_position(page.text, span[0]))

@@ -11,7 +11,7 @@ from __future__ import annotations
 import html
 from collections.abc import Sequence
 
-from PySide6.QtCore import Qt, QUrl, Signal, Slot
+from PySide6.QtCore import QCoreApplication, Qt, QUrl, Signal, Slot
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QFrame, QLabel, QVBoxLayout, QWidget
 
@@ -34,7 +34,11 @@ def snippet(text: str, length: int = SNIPPET_LENGTH) -> str:
 def where(source: Source) -> str:
     """'report.pdf, page 2' or 'notes.md'."""
     name = file_name(source.path)
-    return f"{name}, page {source.page}" if source.page is not None else name
+    if source.page is None:
+        return name
+    return QCoreApplication.translate("SourcesView", "{name}, page {page}").format(
+        name=name, page=source.page
+    )
 
 
 def source_for(sources: Sequence[Source], url: QUrl | str) -> Source | None:
@@ -58,13 +62,13 @@ class SourcesView(QFrame):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("sources")
-        self.setAccessibleName("Sources")
+        self.setAccessibleName(self.tr("Sources"))
         self.setFrameShape(QFrame.Shape.NoFrame)
         self._sources: tuple[Source, ...] = ()
         self._layout = QVBoxLayout(self)
         self._layout.setContentsMargins(0, 4, 0, 0)
         self._layout.setSpacing(2)
-        self.title = QLabel("Sources")
+        self.title = QLabel(self.tr("Sources"))
         font = self.title.font()
         font.setBold(True)
         font.setPointSizeF(font.pointSizeF() * 0.9)
@@ -105,8 +109,10 @@ class SourcesView(QFrame):
             Qt.TextInteractionFlag.LinksAccessibleByMouse
             | Qt.TextInteractionFlag.LinksAccessibleByKeyboard
         )
-        row.setAccessibleName(f"Source {source.n}: {where(source)}")
-        row.setToolTip(f"{source.path}\nOpen the passage")
+        row.setAccessibleName(
+            self.tr("Source {n}: {where}").format(n=source.n, where=where(source))
+        )
+        row.setToolTip(self.tr("{path}\nOpen the passage").format(path=source.path))
         row.linkActivated.connect(self.on_link_activated)
         return row
 

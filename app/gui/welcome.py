@@ -13,10 +13,14 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QVBoxLayout, QWidget
 
 from app.core.paths import AppPaths
+from app.gui.i18n import QT_TRANSLATE_NOOP
 
 MARKER = "welcomed"
 
-WELCOME_HTML = """
+# Translated where shown (`WelcomeDialog.tr`), then filled in.
+WELCOME_HTML = QT_TRANSLATE_NOOP(
+    "WelcomeDialog",
+    """
 <h2>Welcome to Confidente</h2>
 <p><b>Everything stays on this computer.</b> Confidente never sends what you write or the
 documents you add anywhere: the model runs here, and the only connection it can make is a
@@ -29,7 +33,8 @@ For real work open <i>Model → Models…</i> (Ctrl+M): the catalog shows which 
 computer and downloads them, or drag a <code>.gguf</code> file onto this window.</p>
 <p><b>Your documents.</b> Drag files or folders onto the window, then turn on
 <i>Answer from documents</i> to get answers with their sources.</p>
-"""
+""",
+)
 
 
 def first_run(paths: AppPaths) -> bool:
@@ -46,16 +51,17 @@ class WelcomeDialog(QDialog):
     def __init__(self, paths: AppPaths, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("welcomeDialog")
-        self.setWindowTitle("Welcome to Confidente")
-        self.setAccessibleName("Welcome to Confidente")
-        text = QLabel(WELCOME_HTML.format(data=_escaped(paths.data), config=_escaped(paths.config)))
+        self.setWindowTitle(self.tr("Welcome to Confidente"))
+        self.setAccessibleName(self.tr("Welcome to Confidente"))
+        html = self.tr(WELCOME_HTML)
+        text = QLabel(html.format(data=_escaped(paths.data), config=_escaped(paths.config)))
         text.setObjectName("welcomeText")
-        text.setAccessibleName("Welcome text")
+        text.setAccessibleName(self.tr("Welcome text"))
         text.setTextFormat(Qt.TextFormat.RichText)
         text.setWordWrap(True)
         text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok)
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Start")
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(self.tr("Start"))
         buttons.accepted.connect(self.accept)
         layout = QVBoxLayout(self)
         layout.addWidget(text)

@@ -1,0 +1,1334 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="es">
+<context>
+    <name>AutoSpinBox</name>
+    <message>
+        <source>Auto</source>
+        <translation>Auto</translation>
+    </message>
+</context>
+<context>
+    <name>CatalogTableModel</name>
+    <message>
+        <source>Good</source>
+        <translation>Bueno</translation>
+    </message>
+    <message>
+        <source>Fair</source>
+        <translation>Aceptable</translation>
+    </message>
+    <message>
+        <source>Basic</source>
+        <translation>Básico</translation>
+    </message>
+    <message>
+        <source>Fits</source>
+        <translation>Cabe</translation>
+    </message>
+    <message>
+        <source>Slow</source>
+        <translation>Lento</translation>
+    </message>
+    <message>
+        <source>Won&apos;t fit</source>
+        <translation>No cabe</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>Nombre</translation>
+    </message>
+    <message>
+        <source>Size</source>
+        <translation>Tamaño</translation>
+    </message>
+    <message>
+        <source>Spanish</source>
+        <translation>Español</translation>
+    </message>
+    <message>
+        <source>Licence</source>
+        <translation>Licencia</translation>
+    </message>
+    <message>
+        <source>Fit</source>
+        <translation>Ajuste</translation>
+    </message>
+    <message>
+        <source>Installed</source>
+        <translation>Instalado</translation>
+    </message>
+    <message>
+        <source>Downloading…</source>
+        <translation>Descargando…</translation>
+    </message>
+    <message>
+        <source>Resume</source>
+        <translation>Reanudar</translation>
+    </message>
+    <message>
+        <source>Download</source>
+        <translation>Descargar</translation>
+    </message>
+    <message>
+        <source>How well the model would run on this computer</source>
+        <translation>Qué tal funcionaría el modelo en este ordenador</translation>
+    </message>
+    <message>
+        <source>{licence} (gated)</source>
+        <translation>{licence} (acceso restringido)</translation>
+    </message>
+    <message>
+        <source>{summary}
+{parameters}B parameters, {quantization}, trained on {context} tokens of context</source>
+        <translation>{summary}
+{parameters} mil millones de parámetros, {quantization}, entrenado con {context} tokens de contexto</translation>
+    </message>
+    <message>
+        <source>Needs about {size} of memory to run</source>
+        <translation>Necesita unos {size} de memoria para funcionar</translation>
+    </message>
+    <message>
+        <source>Gated: accept the licence on huggingface.co, then add your access token with “Hugging Face token…”</source>
+        <translation>Acceso restringido: acepta la licencia en huggingface.co y luego añade tu token de acceso con «Token de Hugging Face…»</translation>
+    </message>
+    <message>
+        <source>How well it writes Spanish</source>
+        <translation>Qué tal escribe en español</translation>
+    </message>
+</context>
+<context>
+    <name>ChatView</name>
+    <message>
+        <source>Stopped before the end.</source>
+        <translation>Detenida antes del final.</translation>
+    </message>
+    <message>
+        <source>Conversation</source>
+        <translation>Conversación</translation>
+    </message>
+    <message>
+        <source>Start a conversation by typing below.
+Everything stays on this computer: nothing you write is sent anywhere.</source>
+        <translation>Empieza una conversación escribiendo abajo.
+Todo se queda en este ordenador: nada de lo que escribes se envía a ninguna parte.</translation>
+    </message>
+    <message>
+        <source>Notice</source>
+        <translation>Aviso</translation>
+    </message>
+</context>
+<context>
+    <name>Composer</name>
+    <message>
+        <source>Send</source>
+        <translation>Enviar</translation>
+    </message>
+    <message>
+        <source>Send the message (Enter)</source>
+        <translation>Enviar el mensaje (Intro)</translation>
+    </message>
+    <message>
+        <source>Stop</source>
+        <translation>Detener</translation>
+    </message>
+    <message>
+        <source>Stop the answer (Esc)</source>
+        <translation>Detener la respuesta (Esc)</translation>
+    </message>
+    <message>
+        <source>Answer from documents</source>
+        <translation>Responder con los documentos</translation>
+    </message>
+    <message>
+        <source>Assistant&apos;s instructions for this conversation</source>
+        <translation>Instrucciones del asistente para esta conversación</translation>
+    </message>
+    <message>
+        <source>The system prompt of this conversation: what the assistant is asked to do</source>
+        <translation>El prompt de sistema de esta conversación: lo que se le pide al asistente</translation>
+    </message>
+    <message>
+        <source>Custom instructions</source>
+        <translation>Instrucciones propias</translation>
+    </message>
+    <message>
+        <source>Assistant:</source>
+        <translation>Asistente:</translation>
+    </message>
+    <message>
+        <source>Answer from documents: {library}</source>
+        <translation>Responder con los documentos: {library}</translation>
+    </message>
+    <message>
+        <source>On: answers use only the documents of the library “{library}” and cite them. Off: a plain chat with the model.</source>
+        <translation>Activado: las respuestas usan solo los documentos de la biblioteca «{library}» y los citan. Desactivado: un chat normal con el modelo.</translation>
+    </message>
+</context>
+<context>
+    <name>ConversationListModel</name>
+    <message>
+        <source>{title}
+Last message: {when}</source>
+        <translation>{title}
+Último mensaje: {when}</translation>
+    </message>
+</context>
+<context>
+    <name>ConversationPanel</name>
+    <message>
+        <source>Conversation</source>
+        <comment>the file name of an export of an untitled one</comment>
+        <translation>Conversación</translation>
+    </message>
+    <message>
+        <source>Conversations</source>
+        <translation>Conversaciones</translation>
+    </message>
+    <message>
+        <source>Search results</source>
+        <translation>Resultados de la búsqueda</translation>
+    </message>
+    <message>
+        <source>No conversation matches.</source>
+        <translation>Ninguna conversación coincide.</translation>
+    </message>
+    <message>
+        <source>New chat</source>
+        <translation>Nuevo chat</translation>
+    </message>
+    <message>
+        <source>Start a new conversation (Ctrl+N)</source>
+        <translation>Empezar una conversación nueva (Ctrl+N)</translation>
+    </message>
+    <message>
+        <source>Search conversations</source>
+        <translation>Buscar en las conversaciones</translation>
+    </message>
+    <message>
+        <source>Search the titles and messages of all conversations (Ctrl+F)</source>
+        <translation>Buscar en los títulos y mensajes de todas las conversaciones (Ctrl+F)</translation>
+    </message>
+    <message>
+        <source>Rename…</source>
+        <translation>Cambiar el nombre…</translation>
+    </message>
+    <message>
+        <source>Delete…</source>
+        <translation>Eliminar…</translation>
+    </message>
+    <message>
+        <source>Export as Markdown…</source>
+        <translation>Exportar como Markdown…</translation>
+    </message>
+    <message>
+        <source>Export as PDF…</source>
+        <translation>Exportar como PDF…</translation>
+    </message>
+    <message>
+        <source>Conversation actions</source>
+        <translation>Acciones de la conversación</translation>
+    </message>
+    <message>
+        <source>Rename, delete or export the selected conversation</source>
+        <translation>Cambiar el nombre, eliminar o exportar la conversación seleccionada</translation>
+    </message>
+    <message>
+        <source>Rename conversation</source>
+        <translation>Cambiar el nombre de la conversación</translation>
+    </message>
+    <message>
+        <source>New title:</source>
+        <translation>Título nuevo:</translation>
+    </message>
+    <message>
+        <source>Delete conversation</source>
+        <translation>Eliminar la conversación</translation>
+    </message>
+    <message>
+        <source>Delete the conversation “{title}” and all its messages? They are erased from this computer and cannot be recovered.</source>
+        <translation>¿Eliminar la conversación «{title}» y todos sus mensajes? Se borran de este ordenador y no se podrán recuperar.</translation>
+    </message>
+    <message>
+        <source>Export as Markdown</source>
+        <translation>Exportar como Markdown</translation>
+    </message>
+    <message>
+        <source>Export as PDF</source>
+        <translation>Exportar como PDF</translation>
+    </message>
+</context>
+<context>
+    <name>DownloadRow</name>
+    <message>
+        <source>Pause</source>
+        <translation>Pausar</translation>
+    </message>
+    <message>
+        <source>Stop for now; the part downloaded is kept for later</source>
+        <translation>Parar por ahora; lo ya descargado se guarda para más tarde</translation>
+    </message>
+    <message>
+        <source>Resume</source>
+        <translation>Reanudar</translation>
+    </message>
+    <message>
+        <source>Go on from where the download stopped</source>
+        <translation>Seguir desde donde se detuvo la descarga</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Cancelar</translation>
+    </message>
+    <message>
+        <source>Stop the download and delete the part downloaded</source>
+        <translation>Detener la descarga y borrar lo ya descargado</translation>
+    </message>
+    <message>
+        <source>Pause the download of {label}</source>
+        <translation>Pausar la descarga de {label}</translation>
+    </message>
+    <message>
+        <source>Resume the download of {label}</source>
+        <translation>Reanudar la descarga de {label}</translation>
+    </message>
+    <message>
+        <source>Cancel the download of {label}</source>
+        <translation>Cancelar la descarga de {label}</translation>
+    </message>
+    <message>
+        <source>Download of {label}</source>
+        <translation>Descarga de {label}</translation>
+    </message>
+</context>
+<context>
+    <name>InstalledTableModel</name>
+    <message>
+        <source>Starter (ships with Confidente)</source>
+        <translation>Inicial (incluido con Confidente)</translation>
+    </message>
+    <message>
+        <source>Downloaded</source>
+        <translation>Descargado</translation>
+    </message>
+    <message>
+        <source>Your file</source>
+        <translation>Tu archivo</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>Nombre</translation>
+    </message>
+    <message>
+        <source>Source</source>
+        <translation>Origen</translation>
+    </message>
+    <message>
+        <source>Size</source>
+        <translation>Tamaño</translation>
+    </message>
+    <message>
+        <source>missing</source>
+        <translation>no está</translation>
+    </message>
+    <message>
+        <source>In use for chats and answers.</source>
+        <translation>En uso para los chats y las respuestas.</translation>
+    </message>
+    <message>
+        <source>The file is no longer there.</source>
+        <translation>El archivo ya no está.</translation>
+    </message>
+    <message>
+        <source>{name}, in use</source>
+        <translation>{name}, en uso</translation>
+    </message>
+</context>
+<context>
+    <name>Language</name>
+    <message>
+        <source>en</source>
+        <comment>the code of the language translated into: es for Spanish</comment>
+        <translation>es</translation>
+    </message>
+</context>
+<context>
+    <name>MainWindow</name>
+    <message>
+        <source>Write a message; it is sent once the model has loaded. Enter sends, Shift+Enter starts a new line.</source>
+        <translation>Escribe un mensaje; se enviará cuando el modelo haya cargado. Intro envía, Mayús+Intro empieza una línea nueva.</translation>
+    </message>
+    <message>
+        <source>Write a message. Enter sends, Shift+Enter starts a new line.</source>
+        <translation>Escribe un mensaje. Intro envía, Mayús+Intro empieza una línea nueva.</translation>
+    </message>
+    <message>
+        <source>No model is loaded: press “Retry loading” above.</source>
+        <translation>No hay ningún modelo cargado: pulsa «Reintentar la carga» arriba.</translation>
+    </message>
+    <message>
+        <source>Documents</source>
+        <translation>Documentos</translation>
+    </message>
+    <message>
+        <source>&amp;Chat</source>
+        <translation>&amp;Chat</translation>
+    </message>
+    <message>
+        <source>&amp;New chat</source>
+        <translation>&amp;Nuevo chat</translation>
+    </message>
+    <message>
+        <source>&amp;Stop the answer</source>
+        <translation>&amp;Detener la respuesta</translation>
+    </message>
+    <message>
+        <source>&amp;Quit</source>
+        <translation>&amp;Salir</translation>
+    </message>
+    <message>
+        <source>Se&amp;ttings…</source>
+        <translation>&amp;Ajustes…</translation>
+    </message>
+    <message>
+        <source>Searc&amp;h conversations</source>
+        <translation>&amp;Buscar en las conversaciones</translation>
+    </message>
+    <message>
+        <source>&amp;Documents</source>
+        <translation>&amp;Documentos</translation>
+    </message>
+    <message>
+        <source>Add &amp;files…</source>
+        <translation>Añadir &amp;archivos…</translation>
+    </message>
+    <message>
+        <source>Add a f&amp;older…</source>
+        <translation>Añadir una &amp;carpeta…</translation>
+    </message>
+    <message>
+        <source>&amp;Model</source>
+        <translation>&amp;Modelo</translation>
+    </message>
+    <message>
+        <source>&amp;Models…</source>
+        <translation>&amp;Modelos…</translation>
+    </message>
+    <message>
+        <source>&amp;Retry loading</source>
+        <translation>&amp;Reintentar la carga</translation>
+    </message>
+    <message>
+        <source>{name} is ready.</source>
+        <translation>{name} está listo.</translation>
+    </message>
+    <message>
+        <source>Could not load the model</source>
+        <translation>No se pudo cargar el modelo</translation>
+    </message>
+    <message>
+        <source>{name} is already the model in use.</source>
+        <translation>{name} ya es el modelo en uso.</translation>
+    </message>
+    <message>
+        <source>{name} was downloaded and is ready to use. Chat and answer with it now?</source>
+        <translation>{name} se ha descargado y está listo para usarse. ¿Chatear y responder con él ahora?</translation>
+    </message>
+    <message>
+        <source>{name} was added and is ready to use. Chat and answer with it now?</source>
+        <translation>{name} se ha añadido y está listo para usarse. ¿Chatear y responder con él ahora?</translation>
+    </message>
+    <message>
+        <source>Use the new model?</source>
+        <translation>¿Usar el modelo nuevo?</translation>
+    </message>
+    <message>
+        <source>Use it now</source>
+        <translation>Usarlo ahora</translation>
+    </message>
+    <message>
+        <source>Not now</source>
+        <translation>Ahora no</translation>
+    </message>
+    <message>
+        <source>something went wrong inside.</source>
+        <translation>algo ha fallado internamente.</translation>
+    </message>
+    <message>
+        <source>{name} was not added to your models: {reason}</source>
+        <translation>{name} no se ha añadido a tus modelos: {reason}</translation>
+    </message>
+    <message>
+        <source>Model not added</source>
+        <translation>Modelo no añadido</translation>
+    </message>
+    <message>
+        <source>Editing your message: send to replace it (and what followed), Esc to cancel.</source>
+        <translation>Editando tu mensaje: envíalo para sustituirlo (junto con lo que venía después), Esc para cancelar.</translation>
+    </message>
+    <message>
+        <source>Waiting for the model to load…</source>
+        <translation>Esperando a que cargue el modelo…</translation>
+    </message>
+    <message>
+        <source>The model gave no answer.</source>
+        <translation>El modelo no ha dado ninguna respuesta.</translation>
+    </message>
+    <message>
+        <source>No answer: {reason}</source>
+        <translation>Sin respuesta: {reason}</translation>
+    </message>
+    <message>
+        <source>Stopping…</source>
+        <translation>Deteniendo…</translation>
+    </message>
+    <message>
+        <source>Conversation deleted.</source>
+        <translation>Conversación eliminada.</translation>
+    </message>
+    <message>
+        <source>Renamed to “{title}”.</source>
+        <translation>Nombre cambiado a «{title}».</translation>
+    </message>
+    <message>
+        <source>Conversation exported to {path}</source>
+        <translation>Conversación exportada a {path}</translation>
+    </message>
+    <message>
+        <source>From the next answer: {preset}.</source>
+        <translation>A partir de la próxima respuesta: {preset}.</translation>
+    </message>
+    <message>
+        <source>{name} is a model file, not a document, so it was not indexed: it is being checked to be added to your models.</source>
+        <translation>{name} es un archivo de modelo, no un documento, así que no se ha indexado: se está comprobando para añadirlo a tus modelos.</translation>
+    </message>
+    <message>
+        <source>Links are not opened from Confidente: {url}</source>
+        <translation>Los enlaces no se abren desde Confidente: {url}</translation>
+    </message>
+    <message>
+        <source>Confidente cannot start</source>
+        <translation>Confidente no puede arrancar</translation>
+    </message>
+</context>
+<context>
+    <name>Markdown</name>
+    <message>
+        <source>[image: {alt}]</source>
+        <translation>[imagen: {alt}]</translation>
+    </message>
+</context>
+<context>
+    <name>MarkdownText</name>
+    <message>
+        <source>Copy code block</source>
+        <translation>Copiar el bloque de código</translation>
+    </message>
+</context>
+<context>
+    <name>MessageBox</name>
+    <message>
+        <source>Message</source>
+        <translation>Mensaje</translation>
+    </message>
+</context>
+<context>
+    <name>MessageView</name>
+    <message>
+        <source>You</source>
+        <translation>Tú</translation>
+    </message>
+    <message>
+        <source>Your message</source>
+        <translation>Tu mensaje</translation>
+    </message>
+    <message>
+        <source>Answer</source>
+        <translation>Respuesta</translation>
+    </message>
+    <message>
+        <source>Copy</source>
+        <translation>Copiar</translation>
+    </message>
+    <message>
+        <source>Copy this message</source>
+        <translation>Copiar este mensaje</translation>
+    </message>
+    <message>
+        <source>Edit</source>
+        <translation>Editar</translation>
+    </message>
+    <message>
+        <source>Edit this message and send it again</source>
+        <translation>Editar este mensaje y volver a enviarlo</translation>
+    </message>
+    <message>
+        <source>Regenerate</source>
+        <translation>Regenerar</translation>
+    </message>
+    <message>
+        <source>Write a new answer</source>
+        <translation>Escribir una respuesta nueva</translation>
+    </message>
+</context>
+<context>
+    <name>ModelTables</name>
+    <message>
+        <source>{size} so far</source>
+        <translation>{size} hasta ahora</translation>
+    </message>
+    <message>
+        <source>{done} of {total} {unit}</source>
+        <translation>{done} de {total} {unit}</translation>
+    </message>
+    <message>
+        <source>Connecting to Hugging Face…</source>
+        <translation>Conectando con Hugging Face…</translation>
+    </message>
+    <message>
+        <source>Checking the file’s SHA-256… {percent} %</source>
+        <translation>Comprobando el SHA-256 del archivo… {percent} %</translation>
+    </message>
+    <message>
+        <source>{duration} left</source>
+        <translation>quedan {duration}</translation>
+    </message>
+    <message>
+        <source>{total} memory ({free} free)</source>
+        <translation>{total} de memoria ({free} libres)</translation>
+    </message>
+    <message>
+        <source>{n} core</source>
+        <translation>{n} núcleo</translation>
+    </message>
+    <message>
+        <source>{n} cores</source>
+        <translation>{n} núcleos</translation>
+    </message>
+    <message>
+        <source>GPU: {name}, {free} of {total} free</source>
+        <translation>GPU: {name}, {free} libres de {total}</translation>
+    </message>
+    <message>
+        <source>GPU offload available</source>
+        <translation>Descarga en la GPU disponible</translation>
+    </message>
+    <message>
+        <source>{name} found, but no GPU offload in this build</source>
+        <translation>Se ha encontrado {name}, pero esta compilación no descarga trabajo en la GPU</translation>
+    </message>
+    <message>
+        <source>no GPU offload</source>
+        <translation>sin descarga en la GPU</translation>
+    </message>
+    <message>
+        <source>This computer: {parts}</source>
+        <translation>Este ordenador: {parts}</translation>
+    </message>
+</context>
+<context>
+    <name>ModelsController</name>
+    <message>
+        <source>Reading the list of models…</source>
+        <translation>Leyendo la lista de modelos…</translation>
+    </message>
+    <message>
+        <source>Checking {name}…</source>
+        <translation>Comprobando {name}…</translation>
+    </message>
+    <message>
+        <source>Checking {name} before switching to it…</source>
+        <translation>Comprobando {name} antes de cambiar a él…</translation>
+    </message>
+    <message>
+        <source>The list of models could not be read.</source>
+        <translation>No se pudo leer la lista de modelos.</translation>
+    </message>
+    <message>
+        <source>Paused at {amount}</source>
+        <translation>En pausa: {amount}</translation>
+    </message>
+    <message>
+        <source>Waiting for the download before it…</source>
+        <translation>Esperando a que termine la descarga anterior…</translation>
+    </message>
+    <message>
+        <source>Pausing…</source>
+        <translation>Pausando…</translation>
+    </message>
+    <message>
+        <source>Cancelling…</source>
+        <translation>Cancelando…</translation>
+    </message>
+    <message>
+        <source>Deleting the partial file…</source>
+        <translation>Borrando el archivo parcial…</translation>
+    </message>
+    <message>
+        <source>Download of {label} cancelled.</source>
+        <translation>Descarga de {label} cancelada.</translation>
+    </message>
+    <message>
+        <source>{label} downloaded and checked.</source>
+        <translation>{label} descargado y comprobado.</translation>
+    </message>
+    <message>
+        <source>Stopped: {error}</source>
+        <translation>Detenida: {error}</translation>
+    </message>
+    <message>
+        <source>Stopped by an error.</source>
+        <translation>Detenida por un error.</translation>
+    </message>
+    <message>
+        <source>Download of {label} paused.</source>
+        <translation>Descarga de {label} en pausa.</translation>
+    </message>
+    <message>
+        <source>{name} was added to your models.</source>
+        <translation>{name} se ha añadido a tus modelos.</translation>
+    </message>
+    <message>
+        <source>Switching to {name}…</source>
+        <translation>Cambiando a {name}…</translation>
+    </message>
+    <message>
+        <source>{name} removed and its file deleted.</source>
+        <translation>{name} quitado y su archivo borrado.</translation>
+    </message>
+    <message>
+        <source>{name} removed from the list; its file stays at {path}.</source>
+        <translation>{name} quitado de la lista; su archivo sigue en {path}.</translation>
+    </message>
+    <message>
+        <source>Hugging Face token removed.</source>
+        <translation>Token de Hugging Face eliminado.</translation>
+    </message>
+    <message>
+        <source>No token was stored.</source>
+        <translation>No había ningún token guardado.</translation>
+    </message>
+    <message>
+        <source>Hugging Face token saved in the OS keychain.</source>
+        <translation>Token de Hugging Face guardado en el llavero del sistema.</translation>
+    </message>
+</context>
+<context>
+    <name>ModelsDialog</name>
+    <message>
+        <source>Models</source>
+        <translation>Modelos</translation>
+    </message>
+    <message>
+        <source>Models status</source>
+        <translation>Estado de los modelos</translation>
+    </message>
+    <message>
+        <source>This computer: …</source>
+        <translation>Este ordenador: …</translation>
+    </message>
+    <message>
+        <source>This computer</source>
+        <translation>Este ordenador</translation>
+    </message>
+    <message>
+        <source>Hugging Face token…</source>
+        <translation>Token de Hugging Face…</translation>
+    </message>
+    <message>
+        <source>Hugging Face token</source>
+        <translation>Token de Hugging Face</translation>
+    </message>
+    <message>
+        <source>An access token for gated models, kept in the OS keychain only</source>
+        <translation>Un token de acceso para los modelos de acceso restringido, guardado solo en el llavero del sistema</translation>
+    </message>
+    <message>
+        <source>Installed models</source>
+        <translation>Modelos instalados</translation>
+    </message>
+    <message>
+        <source>Use</source>
+        <translation>Usar</translation>
+    </message>
+    <message>
+        <source>Chat and answer with the selected model</source>
+        <translation>Chatear y responder con el modelo seleccionado</translation>
+    </message>
+    <message>
+        <source>Remove</source>
+        <translation>Quitar</translation>
+    </message>
+    <message>
+        <source>Take the selected model off the list</source>
+        <translation>Quitar de la lista el modelo seleccionado</translation>
+    </message>
+    <message>
+        <source>Add a .gguf file…</source>
+        <translation>Añadir un archivo .gguf…</translation>
+    </message>
+    <message>
+        <source>Use a GGUF model file from this computer, where it is</source>
+        <translation>Usar un archivo de modelo GGUF de este ordenador, allí donde está</translation>
+    </message>
+    <message>
+        <source>Model lists</source>
+        <translation>Listas de modelos</translation>
+    </message>
+    <message>
+        <source>&amp;Installed</source>
+        <translation>&amp;Instalados</translation>
+    </message>
+    <message>
+        <source>Recommended models</source>
+        <translation>Modelos recomendados</translation>
+    </message>
+    <message>
+        <source>Downloading…</source>
+        <translation>Descargando…</translation>
+    </message>
+    <message>
+        <source>Instruction-tuned models that run on a laptop, downloaded from Hugging Face and checked against their published SHA-256. Hover over a fit to see why.</source>
+        <translation>Modelos ajustados para seguir instrucciones que funcionan en un portátil, descargados de Hugging Face y comprobados con su SHA-256 publicado. Pasa el ratón por encima del ajuste para ver el motivo.</translation>
+    </message>
+    <message>
+        <source>&amp;Catalog</source>
+        <translation>&amp;Catálogo</translation>
+    </message>
+    <message>
+        <source>Downloads</source>
+        <translation>Descargas</translation>
+    </message>
+    <message>
+        <source>In use: {path} (not one of the models listed).</source>
+        <translation>En uso: {path} (no es ninguno de los modelos de la lista).</translation>
+    </message>
+    <message>
+        <source>Take the model off the list and delete its file</source>
+        <translation>Quitar el modelo de la lista y borrar su archivo</translation>
+    </message>
+    <message>
+        <source>Take the model off the list; the file stays</source>
+        <translation>Quitar el modelo de la lista; el archivo se queda</translation>
+    </message>
+    <message>
+        <source>Downloaded and added models can be removed; not the one in use</source>
+        <translation>Se pueden quitar los modelos descargados y añadidos, pero no el que está en uso</translation>
+    </message>
+    <message>
+        <source>Remove {name}? Its file ({size}) is deleted from your disk:
+{path}
+You can download it again later.</source>
+        <translation>¿Quitar {name}? Su archivo ({size}) se borra del disco:
+{path}
+Podrás volver a descargarlo más tarde.</translation>
+    </message>
+    <message>
+        <source>Delete the file</source>
+        <translation>Borrar el archivo</translation>
+    </message>
+    <message>
+        <source>Remove {name} from the list? Confidente only forgets it: the file stays where it is:
+{path}</source>
+        <translation>¿Quitar {name} de la lista? Confidente solo lo olvida: el archivo se queda donde está:
+{path}</translation>
+    </message>
+    <message>
+        <source>Forget it</source>
+        <translation>Olvidarlo</translation>
+    </message>
+    <message>
+        <source>Remove model</source>
+        <translation>Quitar el modelo</translation>
+    </message>
+    <message>
+        <source>Add a model file</source>
+        <translation>Añadir un archivo de modelo</translation>
+    </message>
+    <message>
+        <source>GGUF models (*.gguf)</source>
+        <translation>Modelos GGUF (*.gguf)</translation>
+    </message>
+    <message>
+        <source>All files (*)</source>
+        <translation>Todos los archivos (*)</translation>
+    </message>
+    <message>
+        <source>Download anyway?</source>
+        <translation>¿Descargarlo de todos modos?</translation>
+    </message>
+    <message>
+        <source>{name} will probably not run on this computer: {reason}.</source>
+        <translation>Probablemente {name} no funcionará en este ordenador: {reason}.</translation>
+    </message>
+    <message>
+        <source>Download anyway</source>
+        <translation>Descargar de todos modos</translation>
+    </message>
+    <message>
+        <source>the OS keychain</source>
+        <translation>el llavero del sistema</translation>
+    </message>
+    <message>
+        <source>the OS keychain ({keychain})</source>
+        <translation>el llavero del sistema ({keychain})</translation>
+    </message>
+    <message>
+        <source>A token is stored; leave this empty and press OK to remove it.</source>
+        <translation>Hay un token guardado; deja esto vacío y pulsa Aceptar para eliminarlo.</translation>
+    </message>
+    <message>
+        <source>No token is stored.</source>
+        <translation>No hay ningún token guardado.</translation>
+    </message>
+    <message>
+        <source>Gated models need an access token from huggingface.co (Settings → Access Tokens). It is kept in {where} and nowhere else.
+{now}</source>
+        <translation>Los modelos de acceso restringido necesitan un token de acceso de huggingface.co (Settings → Access Tokens). Se guarda en {where} y en ningún otro sitio.
+{now}</translation>
+    </message>
+</context>
+<context>
+    <name>SearchHitModel</name>
+    <message>
+        <source>{title} (title)</source>
+        <translation>{title} (título)</translation>
+    </message>
+    <message>
+        <source>You</source>
+        <translation>Tú</translation>
+    </message>
+</context>
+<context>
+    <name>SettingsDialog</name>
+    <message>
+        <source>The starter model (Gemma 3 270M)</source>
+        <translation>El modelo inicial (Gemma 3 270M)</translation>
+    </message>
+    <message>
+        <source>Built in (all-MiniLM-L6-v2)</source>
+        <translation>Integrado (all-MiniLM-L6-v2)</translation>
+    </message>
+    <message>
+        <source>Follow the system</source>
+        <translation>Igual que el sistema</translation>
+    </message>
+    <message>
+        <source>Light</source>
+        <translation>Claro</translation>
+    </message>
+    <message>
+        <source>Dark</source>
+        <translation>Oscuro</translation>
+    </message>
+    <message>
+        <source>Changing these loads the model again when you press OK or Apply.</source>
+        <translation>Si cambias estos valores, el modelo se vuelve a cargar al pulsar Aceptar o Aplicar.</translation>
+    </message>
+    <message>
+        <source>These apply from the next answer.</source>
+        <translation>Se aplican a partir de la próxima respuesta.</translation>
+    </message>
+    <message>
+        <source>These apply to documents indexed from now on. To apply them to files already in a library, press Re-index in the Documents pane.</source>
+        <translation>Se aplican a los documentos que se indexen a partir de ahora. Para aplicarlos a los archivos que ya están en una biblioteca, pulsa Reindexar en el panel Documentos.</translation>
+    </message>
+    <message>
+        <source>The theme and the font size change at once. The language changes at the next start.</source>
+        <translation>El tema y el tamaño de letra cambian al momento. El idioma cambia la próxima vez que se inicie.</translation>
+    </message>
+    <message>
+        <source>Not saved: </source>
+        <translation>No se ha guardado: </translation>
+    </message>
+    <message>
+        <source>The model is loading again with the new settings.</source>
+        <translation>El modelo se está volviendo a cargar con los nuevos ajustes.</translation>
+    </message>
+    <message>
+        <source>The new document settings apply to files indexed from now on; re-index a library to apply them to its files.</source>
+        <translation>Los nuevos ajustes de documentos se aplican a los archivos que se indexen a partir de ahora; reindexa una biblioteca para aplicarlos a sus archivos.</translation>
+    </message>
+    <message>
+        <source>The language changes at the next start.</source>
+        <translation>El idioma cambia la próxima vez que se inicie.</translation>
+    </message>
+    <message>
+        <source>The new answer settings apply from the next answer.</source>
+        <translation>Los nuevos ajustes de respuesta se aplican a partir de la próxima respuesta.</translation>
+    </message>
+    <message>
+        <source>Settings</source>
+        <translation>Ajustes</translation>
+    </message>
+    <message>
+        <source>Settings pages</source>
+        <translation>Páginas de ajustes</translation>
+    </message>
+    <message>
+        <source>&amp;Model</source>
+        <translation>&amp;Modelo</translation>
+    </message>
+    <message>
+        <source>A&amp;nswers</source>
+        <translation>&amp;Respuestas</translation>
+    </message>
+    <message>
+        <source>&amp;Documents</source>
+        <translation>&amp;Documentos</translation>
+    </message>
+    <message>
+        <source>Appea&amp;rance</source>
+        <translation>Apari&amp;encia</translation>
+    </message>
+    <message>
+        <source>Problem</source>
+        <translation>Problema</translation>
+    </message>
+    <message>
+        <source>OK</source>
+        <translation>Aceptar</translation>
+    </message>
+    <message>
+        <source>Use the new settings and close</source>
+        <translation>Usar los nuevos ajustes y cerrar</translation>
+    </message>
+    <message>
+        <source>Apply</source>
+        <translation>Aplicar</translation>
+    </message>
+    <message>
+        <source>Use the new settings and keep this window open</source>
+        <translation>Usar los nuevos ajustes y dejar esta ventana abierta</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Cancelar</translation>
+    </message>
+    <message>
+        <source>Close without changing anything</source>
+        <translation>Cerrar sin cambiar nada</translation>
+    </message>
+    <message>
+        <source>Restore defaults</source>
+        <translation>Restaurar los valores predeterminados</translation>
+    </message>
+    <message>
+        <source>Put every value on every page back to its default (the model stays); nothing changes until you press OK or Apply</source>
+        <translation>Devolver todos los valores de todas las páginas a su valor predeterminado (el modelo se mantiene); no cambia nada hasta que pulses Aceptar o Aplicar</translation>
+    </message>
+    <message>
+        <source>Model file</source>
+        <translation>Archivo del modelo</translation>
+    </message>
+    <message>
+        <source>Choose models in Model → Models… (Ctrl+M).</source>
+        <translation>Los modelos se eligen en Modelo → Modelos… (Ctrl+M).</translation>
+    </message>
+    <message>
+        <source>All</source>
+        <comment>GPU layers</comment>
+        <translation>Todas</translation>
+    </message>
+    <message>
+        <source>Layers of the model run on the graphics card. Auto: as many as fit in its free memory (none without a supported GPU). All: every layer. 0: the processor only.</source>
+        <translation>Capas del modelo que se ejecutan en la tarjeta gráfica. Auto: tantas como quepan en su memoria libre (ninguna sin una GPU compatible). Todas: todas las capas. 0: solo el procesador.</translation>
+    </message>
+    <message>
+        <source> tokens</source>
+        <translation> tokens</translation>
+    </message>
+    <message>
+        <source>How much text the model keeps in mind: the conversation, document excerpts and the answer. More needs more memory.</source>
+        <translation>Cuánto texto tiene presente el modelo: la conversación, los fragmentos de documentos y la respuesta. Más necesita más memoria.</translation>
+    </message>
+    <message numerus="yes">
+        <source>Auto (%n cores)</source>
+        <translation>
+            <numerusform>Auto (%n núcleo)</numerusform>
+            <numerusform>Auto (%n núcleos)</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Processor threads used by the model. Auto: one per physical core.</source>
+        <translation>Hilos del procesador que usa el modelo. Auto: uno por núcleo físico.</translation>
+    </message>
+    <message>
+        <source>Model &amp;file:</source>
+        <translation>Arc&amp;hivo del modelo:</translation>
+    </message>
+    <message>
+        <source>&amp;GPU layers:</source>
+        <translation>Capas en la &amp;GPU:</translation>
+    </message>
+    <message>
+        <source>Conte&amp;xt length:</source>
+        <translation>Tamaño del conte&amp;xto:</translation>
+    </message>
+    <message>
+        <source>&amp;Threads:</source>
+        <translation>H&amp;ilos:</translation>
+    </message>
+    <message>
+        <source>Lower: steadier, more literal answers. Higher: more varied.</source>
+        <translation>Más baja: respuestas más estables y literales. Más alta: más variadas.</translation>
+    </message>
+    <message>
+        <source>Only the likeliest words that together reach this share are used.</source>
+        <translation>Solo se usan las palabras más probables que juntas alcanzan esta proporción.</translation>
+    </message>
+    <message>
+        <source>Above 1, the model is discouraged from repeating itself.</source>
+        <translation>Por encima de 1, se disuade al modelo de repetirse.</translation>
+    </message>
+    <message>
+        <source>The longest answer, in tokens (about ¾ of a word each); less than the context.</source>
+        <translation>La respuesta más larga, en tokens (unos ¾ de palabra cada uno); menos que el contexto.</translation>
+    </message>
+    <message>
+        <source>Excerpts from your documents given to the model for each answer.</source>
+        <translation>Fragmentos de tus documentos que se dan al modelo para cada respuesta.</translation>
+    </message>
+    <message>
+        <source>&amp;Temperature:</source>
+        <translation>&amp;Temperatura:</translation>
+    </message>
+    <message>
+        <source>Top-&amp;p:</source>
+        <translation>Top-&amp;p:</translation>
+    </message>
+    <message>
+        <source>Repeat pena&amp;lty:</source>
+        <translation>Penali&amp;zación por repetición:</translation>
+    </message>
+    <message>
+        <source>Ma&amp;x tokens per answer:</source>
+        <translation>Má&amp;x. tokens por respuesta:</translation>
+    </message>
+    <message>
+        <source>&amp;Sources per document answer:</source>
+        <translation>&amp;Fuentes por respuesta con documentos:</translation>
+    </message>
+    <message>
+        <source>A folder holding a sentence-transformers model; leave empty for the built-in one</source>
+        <translation>Una carpeta con un modelo de sentence-transformers; déjalo vacío para usar el integrado</translation>
+    </message>
+    <message>
+        <source>&amp;Browse…</source>
+        <translation>E&amp;xaminar…</translation>
+    </message>
+    <message>
+        <source>Browse for an embedding model folder</source>
+        <translation>Buscar la carpeta de un modelo de embeddings</translation>
+    </message>
+    <message>
+        <source>Choose the folder of an embedding model</source>
+        <translation>Elegir la carpeta de un modelo de embeddings</translation>
+    </message>
+    <message>
+        <source> characters</source>
+        <translation> caracteres</translation>
+    </message>
+    <message>
+        <source>How long the passages are that documents are cut into.</source>
+        <translation>Longitud de los fragmentos en que se dividen los documentos.</translation>
+    </message>
+    <message>
+        <source>Text repeated between neighbouring passages; at most half a passage.</source>
+        <translation>Texto que se repite entre fragmentos contiguos; como mucho, medio fragmento.</translation>
+    </message>
+    <message>
+        <source>&amp;Embedding model folder:</source>
+        <translation>&amp;Carpeta del modelo de embeddings:</translation>
+    </message>
+    <message>
+        <source>Chunk si&amp;ze:</source>
+        <translation>&amp;Tamaño de fragmento:</translation>
+    </message>
+    <message>
+        <source>Chunk o&amp;verlap:</source>
+        <translation>&amp;Solapamiento de fragmentos:</translation>
+    </message>
+    <message>
+        <source>Light or dark colours, or the same as the system&apos;s</source>
+        <translation>Colores claros u oscuros, o los mismos que el sistema</translation>
+    </message>
+    <message>
+        <source>The language of menus and messages, from the next start</source>
+        <translation>El idioma de los menús y los mensajes, a partir del próximo inicio</translation>
+    </message>
+    <message>
+        <source>Auto ({size} pt)</source>
+        <translation>Auto ({size} pt)</translation>
+    </message>
+    <message>
+        <source>Auto</source>
+        <translation>Auto</translation>
+    </message>
+    <message>
+        <source>The size of text everywhere in Confidente, in points</source>
+        <translation>El tamaño del texto en todo Confidente, en puntos</translation>
+    </message>
+    <message>
+        <source>&amp;Theme:</source>
+        <translation>&amp;Tema:</translation>
+    </message>
+    <message>
+        <source>&amp;Language:</source>
+        <translation>&amp;Idioma:</translation>
+    </message>
+    <message>
+        <source>&amp;Font size:</source>
+        <translation>Tamaño de &amp;letra:</translation>
+    </message>
+    <message>
+        <source>Choose an embedding model folder</source>
+        <translation>Elegir la carpeta de un modelo de embeddings</translation>
+    </message>
+</context>
+<context>
+    <name>SourceViewer</name>
+    <message>
+        <source>The file is no longer there: {path}</source>
+        <translation>El archivo ya no está: {path}</translation>
+    </message>
+    <message>
+        <source>This file cannot be opened as a PDF (it may be damaged, or have changed since it was indexed): {path}</source>
+        <translation>Este archivo no se puede abrir como PDF (puede estar dañado o haber cambiado desde que se indexó): {path}</translation>
+    </message>
+    <message>
+        <source>This PDF is protected by a password: {path}</source>
+        <translation>Este PDF está protegido con contraseña: {path}</translation>
+    </message>
+    <message>
+        <source>This PDF is protected in a way that cannot be opened here: {path}</source>
+        <translation>Este PDF tiene una protección que no permite abrirlo aquí: {path}</translation>
+    </message>
+    <message>
+        <source>This PDF cannot be opened: {path}</source>
+        <translation>Este PDF no se puede abrir: {path}</translation>
+    </message>
+    <message>
+        <source>The passage was not found in the file as it is now: it may have changed since it was indexed. Re-index the library to bring it up to date.</source>
+        <translation>No se ha encontrado el fragmento en el archivo tal como está ahora: puede haber cambiado desde que se indexó. Reindexa la biblioteca para actualizarla.</translation>
+    </message>
+    <message>
+        <source>The passage is on this page, but could not be highlighted.</source>
+        <translation>El fragmento está en esta página, pero no se ha podido resaltar.</translation>
+    </message>
+    <message>
+        <source>The file cannot be read ({reason}): {path}</source>
+        <translation>No se puede leer el archivo ({reason}): {path}</translation>
+    </message>
+    <message>
+        <source>This PDF is larger than {size} MB, too large to show here: {path}</source>
+        <translation>Este PDF ocupa más de {size} MB, demasiado para mostrarlo aquí: {path}</translation>
+    </message>
+    <message>
+        <source>Source</source>
+        <translation>Fuente</translation>
+    </message>
+    <message>
+        <source>Source viewer</source>
+        <translation>Visor de fuentes</translation>
+    </message>
+    <message>
+        <source>Note about the passage</source>
+        <translation>Nota sobre el fragmento</translation>
+    </message>
+    <message>
+        <source>Message</source>
+        <translation>Mensaje</translation>
+    </message>
+    <message>
+        <source>Document page</source>
+        <translation>Página del documento</translation>
+    </message>
+    <message>
+        <source>Document text</source>
+        <translation>Texto del documento</translation>
+    </message>
+    <message>
+        <source>page {page}</source>
+        <translation>página {page}</translation>
+    </message>
+    <message>
+        <source>Opening…</source>
+        <translation>Abriendo…</translation>
+    </message>
+    <message numerus="yes">
+        <source>The document now has %n pages, so page {page} is gone: it has changed since it was indexed. Re-index the library to update it.</source>
+        <translation>
+            <numerusform>El documento ahora tiene %n página, así que la página {page} ya no existe: ha cambiado desde que se indexó. Reindexa la biblioteca para actualizarlo.</numerusform>
+            <numerusform>El documento ahora tiene %n páginas, así que la página {page} ya no existe: ha cambiado desde que se indexó. Reindexa la biblioteca para actualizarlo.</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>SourcesView</name>
+    <message>
+        <source>{name}, page {page}</source>
+        <translation>{name}, página {page}</translation>
+    </message>
+    <message>
+        <source>Sources</source>
+        <translation>Fuentes</translation>
+    </message>
+    <message>
+        <source>Source {n}: {where}</source>
+        <translation>Fuente {n}: {where}</translation>
+    </message>
+    <message>
+        <source>{path}
+Open the passage</source>
+        <translation>{path}
+Abrir el fragmento</translation>
+    </message>
+</context>
+<context>
+    <name>WelcomeDialog</name>
+    <message>
+        <source>
+&lt;h2&gt;Welcome to Confidente&lt;/h2&gt;
+&lt;p&gt;&lt;b&gt;Everything stays on this computer.&lt;/b&gt; Confidente never sends what you write or the
+documents you add anywhere: the model runs here, and the only connection it can make is a
+model download that you start yourself.&lt;/p&gt;
+&lt;p&gt;&lt;b&gt;Your data lives in&lt;/b&gt;&lt;br&gt;&lt;code&gt;{data}&lt;/code&gt;&lt;br&gt;
+(conversations, the document index and downloaded models) and your settings in
+&lt;code&gt;{config}&lt;/code&gt;.&lt;/p&gt;
+&lt;p&gt;&lt;b&gt;A better model.&lt;/b&gt; The starter model is small, to prove everything works offline.
+For real work open &lt;i&gt;Model → Models…&lt;/i&gt; (Ctrl+M): the catalog shows which models fit this
+computer and downloads them, or drag a &lt;code&gt;.gguf&lt;/code&gt; file onto this window.&lt;/p&gt;
+&lt;p&gt;&lt;b&gt;Your documents.&lt;/b&gt; Drag files or folders onto the window, then turn on
+&lt;i&gt;Answer from documents&lt;/i&gt; to get answers with their sources.&lt;/p&gt;
+</source>
+        <translation>
+&lt;h2&gt;Te damos la bienvenida a Confidente&lt;/h2&gt;
+&lt;p&gt;&lt;b&gt;Todo se queda en este ordenador.&lt;/b&gt; Confidente nunca envía a ninguna parte lo que
+escribes ni los documentos que añades: el modelo funciona aquí, y la única conexión que puede
+hacer es la descarga de un modelo que inicies tú.&lt;/p&gt;
+&lt;p&gt;&lt;b&gt;Tus datos están en&lt;/b&gt;&lt;br&gt;&lt;code&gt;{data}&lt;/code&gt;&lt;br&gt;
+(las conversaciones, el índice de documentos y los modelos descargados) y tus ajustes en
+&lt;code&gt;{config}&lt;/code&gt;.&lt;/p&gt;
+&lt;p&gt;&lt;b&gt;Un modelo mejor.&lt;/b&gt; El modelo inicial es pequeño, para demostrar que todo funciona sin
+conexión. Para trabajar de verdad abre &lt;i&gt;Modelo → Modelos…&lt;/i&gt; (Ctrl+M): el catálogo muestra
+qué modelos caben en este ordenador y los descarga; o arrastra un archivo &lt;code&gt;.gguf&lt;/code&gt; a
+esta ventana.&lt;/p&gt;
+&lt;p&gt;&lt;b&gt;Tus documentos.&lt;/b&gt; Arrastra archivos o carpetas a la ventana y activa
+&lt;i&gt;Responder con los documentos&lt;/i&gt; para obtener respuestas con sus fuentes.&lt;/p&gt;
+</translation>
+    </message>
+    <message>
+        <source>Welcome to Confidente</source>
+        <translation>Te damos la bienvenida a Confidente</translation>
+    </message>
+    <message>
+        <source>Welcome text</source>
+        <translation>Texto de bienvenida</translation>
+    </message>
+    <message>
+        <source>Start</source>
+        <translation>Empezar</translation>
+    </message>
+</context>
+</TS>
