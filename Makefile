@@ -2,6 +2,7 @@
 #   make run          create .venv, install, assemble the starter model, open the app
 #   make test         same set-up, then ruff, mypy and the whole test suite
 #   make bench        engine, document and model benchmarks (figures printed, nothing asserted)
+#   make screenshots  the main states, light and dark, English and Spanish, in docs/screenshots/
 #   make run CUDA=1   build llama.cpp with CUDA (-DGGML_CUDA=on)
 
 PYTHON ?= python3
@@ -32,7 +33,7 @@ endif
 WHEEL_CACHE := $(HOME)/.cache/confidente/wheels/llama-cpp-python-$(LLAMA_CPP_VERSION)-$(LLAMA_VARIANT)-$(ARCH)
 STAMP := $(VENV)/.installed-$(LLAMA_VARIANT)
 
-.PHONY: run test lint typecheck pytest bench setup model clean translations
+.PHONY: run test lint typecheck pytest bench setup model clean translations screenshots
 
 run: setup model
 	$(PY) -m app
@@ -60,8 +61,8 @@ model: setup
 	@$(PY) -m app models starter
 
 lint: setup
-	$(VENV)/bin/ruff check app tests bench
-	$(VENV)/bin/ruff format --check app tests bench
+	$(VENV)/bin/ruff check app tests bench scripts
+	$(VENV)/bin/ruff format --check app tests bench scripts
 
 typecheck: setup
 	$(VENV)/bin/mypy
@@ -75,6 +76,15 @@ translations: setup
 	$(VENV)/bin/pyside6-lupdate app/gui/*.py -target-language es -no-obsolete -locations none \
 	  -ts resources/i18n/confidente_es.ts
 	$(VENV)/bin/pyside6-lrelease resources/i18n/confidente_es.ts -qm resources/i18n/confidente_es.qm
+
+# Screenshots of the main states into docs/screenshots/, under Xvfb when it is installed
+# (apt-get install xvfb), else on Qt's offscreen platform: the pictures are the same.
+SCREENSHOT_RUN := $(shell command -v xvfb-run >/dev/null 2>&1 && echo "xvfb-run -a env QT_QPA_PLATFORM=xcb")
+screenshots: setup model
+	$(SCREENSHOT_RUN) $(PY) -m scripts.screenshots --theme light --language en
+	$(SCREENSHOT_RUN) $(PY) -m scripts.screenshots --theme dark --language en
+	$(SCREENSHOT_RUN) $(PY) -m scripts.screenshots --theme light --language es
+	$(SCREENSHOT_RUN) $(PY) -m scripts.screenshots --theme dark --language es
 
 bench: setup model
 	$(PY) -m bench.engine
