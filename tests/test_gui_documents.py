@@ -239,9 +239,9 @@ def test_adding_a_folder_shows_progress_then_every_file_with_its_status(
     assert listed["broken.pdf"].reason
     assert listed["photo.png"].status == "skipped"
     model = panel.model
-    broken = model.index(model.row_of(listed["broken.pdf"].path) or 0)
+    broken = model.index(model.row_of(listed["broken.pdf"].path) or 0, 0)
     assert listed["broken.pdf"].reason in str(broken.data(Qt.ItemDataRole.ToolTipRole))
-    assert "3 pages" in str(model.index(model.row_of(listed["harbour.pdf"].path) or 0).data())
+    assert "3 pages" in str(model.index(model.row_of(listed["harbour.pdf"].path) or 0, 0).data())
     assert "1 failed" in window.status.currentMessage()
     assert "1 failed" in panel.summary_label.text()
     assert not visible_dialogs(window)  # reasons are listed, not shouted
@@ -300,7 +300,7 @@ def test_adding_a_folder_shows_progress_then_every_file_with_its_status(
     # Remove the selected file.
     row = model.row_of(rows(window)["later.md"].path)
     assert row is not None
-    panel.list.setCurrentIndex(model.index(row))
+    panel.list.setCurrentIndex(model.index(row, 0))
     assert panel.remove_button.isEnabled()
     with qtbot.waitSignal(window.library.job_ended, timeout=INGEST_TIMEOUT_MS):
         qtbot.mouseClick(panel.remove_button, Qt.MouseButton.LeftButton)
@@ -489,10 +489,10 @@ def test_document_list_model_passes_the_model_tester(qtbot: Any, qtmodeltester: 
     model.apply_outcome(FileOutcome("/d/a.pdf", FileStatus.REMOVED))
     model.apply_outcome(FileOutcome("/d/missing", FileStatus.REMOVED))
     assert [f.path for f in model.files()] == ["/d/b.pdf", "/d/c.png"]
-    assert model.index(0).data(StatusRole) == "indexed"
-    assert "2 pages · 4 passages" in str(model.index(0).data())
-    assert model.index(1).data(ReasonRole) == "Images are not read."
-    assert "Skipped: Images are not read." in str(model.index(1).data())
+    assert model.index(0, 0).data(StatusRole) == "indexed"
+    assert "2 pages · 4 passages" in str(model.index(0, 0).data())
+    assert model.index(1, 0).data(ReasonRole) == "Images are not read."
+    assert "Skipped: Images are not read." in str(model.index(1, 0).data())
 
 
 def test_citation_markers_become_links_outside_code() -> None:

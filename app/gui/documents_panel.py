@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.core.documents.records import IndexedFile, IngestProgress
-from app.gui.document_model import DocumentListModel, PathRole, file_name
+from app.gui.document_model import DocumentListModel, file_name
 
 NEW_LIBRARY = "\x00new"  # item data of the "New library…" entry (no library name has a NUL)
 DELETE_LIBRARY = "\x00delete"  # item data of the "Delete this library…" entry
@@ -243,7 +243,7 @@ class DocumentsPanel(QWidget):
 
     def selected_paths(self) -> list[str]:
         rows = sorted(index.row() for index in self.list.selectionModel().selectedRows())
-        return [str(self.model.index(row).data(PathRole)) for row in rows]
+        return [self.model.file_at(row).path for row in rows]
 
     # --- user actions --------------------------------------------------------------
 
