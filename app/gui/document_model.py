@@ -12,23 +12,24 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import PurePath
 
-from PySide6.QtCore import QObject, Qt
+from PySide6.QtCore import QCoreApplication, QObject, Qt
 from PySide6.QtGui import QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import QApplication, QStyle
 
 from app.core.documents.records import FileOutcome, FileStatus, IndexedFile
+from app.gui.i18n import QT_TRANSLATE_NOOP
 from app.gui.item_flags import READ_ONLY_ROW
 
 PathRole = Qt.ItemDataRole.UserRole + 1
 StatusRole = Qt.ItemDataRole.UserRole + 2
 ReasonRole = Qt.ItemDataRole.UserRole + 3
 
-STATUS_WORDS = {
-    "indexed": "Indexed",
-    "failed": "Failed",
-    "skipped": "Skipped",
-    "pending": "Not finished",
-    "cancelled": "Cancelled",
+STATUS_WORDS = {  # translated where shown
+    "indexed": QT_TRANSLATE_NOOP("DocumentListModel", "Indexed"),
+    "failed": QT_TRANSLATE_NOOP("DocumentListModel", "Failed"),
+    "skipped": QT_TRANSLATE_NOOP("DocumentListModel", "Skipped"),
+    "pending": QT_TRANSLATE_NOOP("DocumentListModel", "Not finished"),
+    "cancelled": QT_TRANSLATE_NOOP("DocumentListModel", "Cancelled"),
 }
 _ICONS = {
     "indexed": QStyle.StandardPixmap.SP_DialogApplyButton,
@@ -46,16 +47,31 @@ def file_name(path: str) -> str:
 
 def describe(file: IndexedFile) -> str:
     """The second line of a row: its status, and what was read or why not."""
+    translate = QCoreApplication.translate
     if file.status == "indexed":
-        parts = ["Indexed"]
+        parts = [translate("DocumentListModel", "Indexed")]
         if PurePath(file.path).suffix.lower() == ".pdf":
-            parts.append(f"{file.pages} page{'s' if file.pages != 1 else ''}")
-        parts.append(f"{file.chunks} passage{'s' if file.chunks != 1 else ''}")
+            pages = (
+                translate("DocumentListModel", "{count} page")
+                if file.pages == 1
+                else translate("DocumentListModel", "{count} pages")
+            )
+            parts.append(pages.format(count=file.pages))
+        passages = (
+            translate("DocumentListModel", "{count} passage")
+            if file.chunks == 1
+            else translate("DocumentListModel", "{count} passages")
+        )
+        parts.append(passages.format(count=file.chunks))
         return " · ".join(parts)
-    word = STATUS_WORDS.get(file.status, file.status.capitalize())
-    if not file.reason or file.reason.lower().startswith(word.lower()):
+    english = STATUS_WORDS.get(file.status, file.status.capitalize())
+    word = translate("DocumentListModel", english) if file.status in STATUS_WORDS else english
+    reason = file.reason.lower()
+    if not file.reason or reason.startswith((english.lower(), word.lower())):
         return file.reason or word  # "Cancelled before it was read." says it already
-    return f"{word}: {file.reason}"
+    return translate("DocumentListModel", "{status}: {reason}").format(
+        status=word, reason=file.reason
+    )
 
 
 def row_from_outcome(outcome: FileOutcome) -> IndexedFile | None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtCore import QCoreApplication, Qt, Signal, Slot
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -30,18 +30,20 @@ from PySide6.QtWidgets import (
 
 from app.core.documents.records import IndexedFile, IngestProgress
 from app.gui.document_model import DocumentListModel, file_name
+from app.gui.i18n import QT_TRANSLATE_NOOP
 
 NEW_LIBRARY = "\x00new"  # item data of the "New library…" entry (no library name has a NUL)
 DELETE_LIBRARY = "\x00delete"  # item data of the "Delete this library…" entry
-EMPTY_TEXT = (
+EMPTY_TEXT = QT_TRANSLATE_NOOP(
+    "DocumentsPanel",
     "No documents in this library yet.\nDrop files or folders anywhere on the window, "
-    "or press Add files…"
+    "or press Add files…",
 )
-STAGES = {
-    "reading": "reading",
-    "embedding": "embedding",
-    "writing": "saving",
-    "done": "done",
+STAGES = {  # translated where shown
+    "reading": QT_TRANSLATE_NOOP("IngestProgressBox", "reading"),
+    "embedding": QT_TRANSLATE_NOOP("IngestProgressBox", "embedding"),
+    "writing": QT_TRANSLATE_NOOP("IngestProgressBox", "saving"),
+    "done": QT_TRANSLATE_NOOP("IngestProgressBox", "done"),
 }
 # Share of a file's bar filled when each stage starts.
 STAGE_SHARE = {"reading": 5, "embedding": 45, "writing": 90, "done": 100}
@@ -55,20 +57,22 @@ class IngestProgressBox(QFrame):
         self.setObjectName("ingestProgress")
         self.setFrameShape(QFrame.Shape.StyledPanel)
         self.file_label = QLabel()
-        self.file_label.setAccessibleName("File being indexed")
+        self.file_label.setAccessibleName(self.tr("File being indexed"))
         self.file_label.setWordWrap(True)
         self.file_bar = QProgressBar()
-        self.file_bar.setAccessibleName("Progress of this file")
+        self.file_bar.setAccessibleName(self.tr("Progress of this file"))
         self.file_bar.setRange(0, 100)
         self.file_bar.setTextVisible(False)
         self.overall_label = QLabel()
-        self.overall_label.setAccessibleName("Indexing progress")
+        self.overall_label.setAccessibleName(self.tr("Indexing progress"))
         self.overall_bar = QProgressBar()
-        self.overall_bar.setAccessibleName("Files indexed")
+        self.overall_bar.setAccessibleName(self.tr("Files indexed"))
         self.overall_bar.setFormat("%v / %m")
-        self.cancel_button = QPushButton("Cancel")
-        self.cancel_button.setAccessibleName("Cancel indexing")
-        self.cancel_button.setToolTip("Stop indexing; files already done stay in the library")
+        self.cancel_button = QPushButton(self.tr("Cancel"))
+        self.cancel_button.setAccessibleName(self.tr("Cancel indexing"))
+        self.cancel_button.setToolTip(
+            self.tr("Stop indexing; files already done stay in the library")
+        )
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 6, 8, 6)
         layout.setSpacing(3)
@@ -88,7 +92,8 @@ class IngestProgressBox(QFrame):
 
     def show_progress(self, progress: IngestProgress) -> None:
         name = file_name(progress.path)
-        self.file_label.setText(f"{name} — {STAGES.get(progress.stage, progress.stage)}")
+        stage = self.tr(STAGES[progress.stage]) if progress.stage in STAGES else progress.stage
+        self.file_label.setText(f"{name} — {stage}")
         self.file_label.setToolTip(progress.path)
         self.file_bar.setRange(0, 100)
         share = STAGE_SHARE.get(progress.stage, 0)
@@ -107,9 +112,15 @@ class IngestProgressBox(QFrame):
 def overall_text(progress: IngestProgress) -> str:
     """'2 of 5 files · 14.2 pages/s'."""
     done = progress.file_index + (1 if progress.stage == "done" else 0)
-    text = f"{done} of {progress.files_total} file{'s' if progress.files_total != 1 else ''}"
+    translate = QCoreApplication.translate
+    text = (
+        translate("IngestProgressBox", "{done} of {total} file")
+        if progress.files_total == 1
+        else translate("IngestProgressBox", "{done} of {total} files")
+    ).format(done=done, total=progress.files_total)
     if progress.pages_per_second > 0:
-        text += f" · {progress.pages_per_second:.1f} pages/s"
+        speed = f"{progress.pages_per_second:.1f}"
+        text += translate("IngestProgressBox", " · {speed} pages/s").format(speed=speed)
     return text
 
 
@@ -139,34 +150,41 @@ class DocumentsPanel(QWidget):
         self.model = DocumentListModel(self)
         self._library = ""
         self.library_combo = QComboBox()
-        self.library_combo.setAccessibleName("Library")
-        self.library_combo.setToolTip("The document library shown here, and that answers use")
+        self.library_combo.setAccessibleName(self.tr("Library"))
+        self.library_combo.setToolTip(
+            self.tr("The document library shown here, and that answers use")
+        )
         self.list = QListView()
         self.list.setModel(self.model)
-        self.list.setAccessibleName("Documents in the library")
+        self.list.setAccessibleName(self.tr("Documents in the library"))
         self.list.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.list.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.list.setWordWrap(True)  # reasons are read in full, not elided
         self.list.setTextElideMode(Qt.TextElideMode.ElideMiddle)
         self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.list.setSpacing(2)
-        self.empty_label = QLabel(EMPTY_TEXT)
+        self.empty_label = QLabel(self.tr(EMPTY_TEXT))
         self.empty_label.setWordWrap(True)
         self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.empty_label.setForegroundRole(QPalette.ColorRole.PlaceholderText)
-        self.add_files_button = self._button("Add files…", "Add documents to this library")
-        self.add_folder_button = self._button(
-            "Add folder…", "Add every document in a folder and its subfolders"
+        self.add_files_button = self._button(
+            self.tr("Add files…"), self.tr("Add documents to this library")
         )
-        self.remove_button = self._button("Remove", "Take the selected files out of the library")
+        self.add_folder_button = self._button(
+            self.tr("Add folder…"), self.tr("Add every document in a folder and its subfolders")
+        )
+        self.remove_button = self._button(
+            self.tr("Remove"), self.tr("Take the selected files out of the library")
+        )
         self.remove_button.setEnabled(False)
         self.reindex_button = self._button(
-            "Re-index", "Read every file of this library again; forget files that are gone"
+            self.tr("Re-index"),
+            self.tr("Read every file of this library again; forget files that are gone"),
         )
         self.progress = IngestProgressBox()
         self.progress.hide()
         self.summary_label = QLabel()
-        self.summary_label.setAccessibleName("Last indexing result")
+        self.summary_label.setAccessibleName(self.tr("Last indexing result"))
         self.summary_label.setWordWrap(True)
         self.summary_label.setForegroundRole(QPalette.ColorRole.PlaceholderText)
         self.summary_label.hide()
@@ -221,8 +239,8 @@ class DocumentsPanel(QWidget):
         for name in names:
             combo.addItem(name, name)
         combo.insertSeparator(combo.count())
-        combo.addItem("New library…", NEW_LIBRARY)
-        combo.addItem("Delete this library…", DELETE_LIBRARY)
+        combo.addItem(self.tr("New library…"), NEW_LIBRARY)
+        combo.addItem(self.tr("Delete this library…"), DELETE_LIBRARY)
         combo.setCurrentIndex(max(combo.findData(current), 0))
         combo.blockSignals(False)
 
@@ -263,9 +281,9 @@ class DocumentsPanel(QWidget):
     def _ask_library_name(self) -> None:
         dialog = QInputDialog(self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.setWindowTitle("New library")
+        dialog.setWindowTitle(self.tr("New library"))
         dialog.setLabelText(
-            "Name of the new library (files you add to it are kept apart from the others):"
+            self.tr("Name of the new library (files you add to it are kept apart from the others):")
         )
         dialog.setTextEchoMode(QLineEdit.EchoMode.Normal)
         dialog.textValueSelected.connect(self.library_named)
@@ -277,14 +295,16 @@ class DocumentsPanel(QWidget):
         library = self._library
         box = QMessageBox(
             QMessageBox.Icon.Warning,
-            "Delete library",
-            f"Delete the library “{library}”? Confidente forgets its "
-            f"{self.model.rowCount()} documents and everything indexed from them. "
-            "The files themselves stay where they are on your disk.",
+            self.tr("Delete library"),
+            self.tr(
+                "Delete the library “{library}”? Confidente forgets its "
+                "{count} documents and everything indexed from them. "
+                "The files themselves stay where they are on your disk."
+            ).format(library=library, count=self.model.rowCount()),
             QMessageBox.StandardButton.Cancel,
             self,
         )
-        delete = box.addButton("Delete library", QMessageBox.ButtonRole.DestructiveRole)
+        delete = box.addButton(self.tr("Delete library"), QMessageBox.ButtonRole.DestructiveRole)
         box.setDefaultButton(QMessageBox.StandardButton.Cancel)
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         box.buttonClicked.connect(
@@ -295,12 +315,12 @@ class DocumentsPanel(QWidget):
 
     @Slot()
     def on_add_files_clicked(self) -> None:
-        dialog = self._file_dialog("Add documents")
+        dialog = self._file_dialog(self.tr("Add documents"))
         dialog.setFileMode(QFileDialog.FileMode.ExistingFiles)
         dialog.setNameFilters(
             [
-                "Documents (*.pdf *.docx *.txt *.md *.markdown *.html *.htm *.csv *.rst)",
-                "All files (*)",
+                self.tr("Documents (*.pdf *.docx *.txt *.md *.markdown *.html *.htm *.csv *.rst)"),
+                self.tr("All files (*)"),
             ]
         )
         dialog.filesSelected.connect(self.on_paths_picked)
@@ -308,7 +328,7 @@ class DocumentsPanel(QWidget):
 
     @Slot()
     def on_add_folder_clicked(self) -> None:
-        dialog = self._file_dialog("Add a folder of documents")
+        dialog = self._file_dialog(self.tr("Add a folder of documents"))
         dialog.setFileMode(QFileDialog.FileMode.Directory)
         dialog.setOption(QFileDialog.Option.ShowDirsOnly, True)
         dialog.fileSelected.connect(lambda path: self.on_paths_picked([path]))
@@ -334,7 +354,7 @@ class DocumentsPanel(QWidget):
     @Slot()
     def on_cancel_clicked(self) -> None:
         self.progress.cancel_button.setEnabled(False)
-        self.progress.file_label.setText("Cancelling…")
+        self.progress.file_label.setText(self.tr("Cancelling…"))
         self.cancel_requested.emit()
 
     @Slot()

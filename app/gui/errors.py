@@ -29,12 +29,14 @@ from PySide6.QtWidgets import QMessageBox, QTextEdit, QWidget
 
 from app import __version__
 from app.core.errors import ConfidenteError
+from app.gui.i18n import QT_TRANSLATE_NOOP
 
-BUG_MESSAGE = (
+BUG_MESSAGE = QT_TRANSLATE_NOOP(
+    "ErrorReporter",
     "Something went wrong inside Confidente. Your conversations are saved. "
-    "If it happens again, copy the report below and send it to the developers."
+    "If it happens again, copy the report below and send it to the developers.",
 )
-REPEATED = "This happened {count} times."
+REPEATED = QT_TRANSLATE_NOOP("ErrorReporter", "This happened {count} times.")
 
 # A bug's place: its exception type and the (file, line) of every frame it went through.
 Signature = tuple[str, tuple[tuple[str, int | None], ...]]
@@ -68,7 +70,7 @@ def _open_box(parent: QWidget | None, error: BaseException, report: str, title: 
     box = QMessageBox(parent)
     box.setWindowTitle(title)
     box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-    box.setAccessibleName(_tr("Error"))
+    box.setAccessibleName(QCoreApplication.translate("ErrorReporter", "Error"))
     if isinstance(error, ConfidenteError):
         box.setIcon(QMessageBox.Icon.Warning)
         box.setText(str(error))
@@ -76,7 +78,7 @@ def _open_box(parent: QWidget | None, error: BaseException, report: str, title: 
             box.setDetailedText(error.detail)
     else:
         box.setIcon(QMessageBox.Icon.Critical)
-        box.setText(_tr(BUG_MESSAGE))
+        box.setText(QCoreApplication.translate("ErrorReporter", BUG_MESSAGE))
         report = report or "".join(traceback.format_exception(error))
         box.setDetailedText(report)
         for area in box.findChildren(QTextEdit):  # read-only; copyable by keyboard too
@@ -84,15 +86,14 @@ def _open_box(parent: QWidget | None, error: BaseException, report: str, title: 
                 Qt.TextInteractionFlag.TextSelectableByMouse
                 | Qt.TextInteractionFlag.TextSelectableByKeyboard
             )
-        copy = box.addButton(_tr("Copy report"), QMessageBox.ButtonRole.ActionRole)
+        copy = box.addButton(
+            QCoreApplication.translate("ErrorReporter", "Copy report"),
+            QMessageBox.ButtonRole.ActionRole,
+        )
         copy.clicked.connect(lambda: _copy_to_clipboard(report))
     box.addButton(QMessageBox.StandardButton.Close)
     box.open()
     return box
-
-
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("ErrorReporter", text)
 
 
 def _copy_to_clipboard(text: str) -> None:
@@ -139,7 +140,9 @@ class _BugDialogs(QObject):
             return None
         box, count = self._open[where]
         count[0] += 1
-        box.setInformativeText(_tr(REPEATED).format(count=count[0]))
+        box.setInformativeText(
+            QCoreApplication.translate("ErrorReporter", REPEATED).format(count=count[0])
+        )
         return box
 
     def add(self, where: Signature, box: QMessageBox) -> None:

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from PySide6.QtCore import QObject, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QObject, Signal, Slot
 
 from app.core.documents.records import (
     FileOutcome,
@@ -29,31 +29,71 @@ from app.core.worker import Failed, Job
 from app.gui.document_model import row_from_outcome
 from app.gui.documents_panel import DocumentsPanel, overall_text
 from app.gui.errors import show_error
+from app.gui.i18n import QT_TRANSLATE_NOOP
 from app.gui.tasks import JobBridge, TaskManager
 
 Action = Literal["add", "remove", "reindex", "delete"]
 
 _COUNTED = (
-    (FileStatus.INDEXED, "indexed"),
-    (FileStatus.UNCHANGED, "unchanged"),
-    (FileStatus.REMOVED, "removed"),
-    (FileStatus.FAILED, "failed"),
-    (FileStatus.SKIPPED, "skipped"),
-    (FileStatus.CANCELLED, "cancelled"),
+    FileStatus.INDEXED,
+    FileStatus.UNCHANGED,
+    FileStatus.REMOVED,
+    FileStatus.FAILED,
+    FileStatus.SKIPPED,
+    FileStatus.CANCELLED,
 )
 
 
-WHY_HINT = " The Documents pane says why some files were not read."
+WHY_HINT = QT_TRANSLATE_NOOP(
+    "LibraryController", " The Documents pane says why some files were not read."
+)
+
+
+def _counted(status: FileStatus, count: int) -> str:
+    """'3 indexed': how many files of a job ended with this status."""
+    translate = QCoreApplication.translate
+    texts = {
+        FileStatus.INDEXED: (
+            translate("LibraryController", "{count} indexed", "one file"),
+            translate("LibraryController", "{count} indexed", "more than one file"),
+        ),
+        FileStatus.UNCHANGED: (
+            translate("LibraryController", "{count} unchanged", "one file"),
+            translate("LibraryController", "{count} unchanged", "more than one file"),
+        ),
+        FileStatus.REMOVED: (
+            translate("LibraryController", "{count} removed", "one file"),
+            translate("LibraryController", "{count} removed", "more than one file"),
+        ),
+        FileStatus.FAILED: (
+            translate("LibraryController", "{count} failed", "one file"),
+            translate("LibraryController", "{count} failed", "more than one file"),
+        ),
+        FileStatus.SKIPPED: (
+            translate("LibraryController", "{count} skipped", "one file"),
+            translate("LibraryController", "{count} skipped", "more than one file"),
+        ),
+        FileStatus.CANCELLED: (
+            translate("LibraryController", "{count} cancelled", "one file"),
+            translate("LibraryController", "{count} cancelled", "more than one file"),
+        ),
+    }
+    singular, plural = texts[status]
+    return (singular if count == 1 else plural).format(count=count)
 
 
 def outcomes_summary(library: str, outcomes: tuple[FileOutcome, ...] | list[FileOutcome]) -> str:
     """One line: 'Documents in “default”: 3 indexed, 1 failed.'"""
     parts = []
-    for status, label in _COUNTED:
+    for status in _COUNTED:
         count = sum(1 for o in outcomes if o.status is status)
         if count:
-            parts.append(f"{count} {label}")
-    return f"Documents in “{library}”: {', '.join(parts) if parts else 'no files found'}."
+            parts.append(_counted(status, count))
+    translate = QCoreApplication.translate
+    counts = ", ".join(parts) if parts else translate("LibraryController", "no files found")
+    return translate("LibraryController", "Documents in “{library}”: {counts}.").format(
+        library=library, counts=counts
+    )
 
 
 def has_unread(outcomes: tuple[FileOutcome, ...]) -> bool:
@@ -64,7 +104,9 @@ def report_summary(report: IngestReport) -> str:
     text = outcomes_summary(report.library, report.outcomes)
     if report.pages:
         speed = report.pages / report.seconds if report.seconds > 0 else 0.0
-        text += f" {report.pages} pages read in {report.seconds:.1f} s ({speed:.1f} pages/s)."
+        text += QCoreApplication.translate(
+            "LibraryController", " {pages} pages read in {seconds} s ({speed} pages/s)."
+        ).format(pages=report.pages, seconds=f"{report.seconds:.1f}", speed=f"{speed:.1f}")
     return text
 
 
@@ -193,11 +235,15 @@ class LibraryController(QObject):
     def add(self, paths: list[str]) -> None:
         if paths:
             library = self._library
-            count = f"{len(paths)} item{'s' if len(paths) != 1 else ''}"
+            waiting = (
+                self.tr("Adding {count} item to “{library}”…")
+                if len(paths) == 1
+                else self.tr("Adding {count} items to “{library}”…")
+            )
             self._start(
                 "add",
                 lambda: self._documents.add(paths, library),
-                f"Adding {count} to “{library}”…",
+                waiting.format(count=len(paths), library=library),
             )
 
     @Slot(list)
@@ -211,17 +257,24 @@ class LibraryController(QObject):
         kept = [p for p in paths if p not in unlisted]
         if kept:
             library = self._library
+            waiting = (
+                self.tr("Removing {count} file…")
+                if len(kept) == 1
+                else self.tr("Removing {count} files…")
+            )
             self._start(
                 "remove",
                 lambda: self._documents.remove(kept, library),
-                f"Removing {len(kept)} file{'s' if len(kept) != 1 else ''}…",
+                waiting.format(count=len(kept)),
             )
 
     @Slot()
     def reindex(self) -> None:
         library = self._library
         self._start(
-            "reindex", lambda: self._documents.reindex(library), f"Re-indexing “{library}”…"
+            "reindex",
+            lambda: self._documents.reindex(library),
+            self.tr("Re-indexing “{library}”…").format(library=library),
         )
 
     @Slot(str)
@@ -229,7 +282,7 @@ class LibraryController(QObject):
         self._start(
             "delete",
             lambda: self._documents.delete_library(library),
-            f"Deleting the library “{library}”…",
+            self.tr("Deleting the library “{library}”…").format(library=library),
         )
 
     @Slot()
@@ -262,7 +315,11 @@ class LibraryController(QObject):
         if job is None or not isinstance(value, IngestProgress):
             return
         self._panel.show_progress(value)
-        self.indexing_progressed.emit(f"Indexing “{job.library}”: {overall_text(value)}")
+        self.indexing_progressed.emit(
+            self.tr("Indexing “{library}”: {progress}").format(
+                library=job.library, progress=overall_text(value)
+            )
+        )
         if value.outcome is not None and job.library == self._library:
             self._remember(value.outcome)
             self._panel.model.apply_outcome(value.outcome)
@@ -290,11 +347,13 @@ class LibraryController(QObject):
             summary = outcomes_summary(job.library, outcomes)
         if job.action == "delete":
             self._forget_library(job.library)
-            summary = f"The library “{job.library}” was deleted ({len(outcomes)} documents)."
+            summary = self.tr("The library “{library}” was deleted ({count} documents).").format(
+                library=job.library, count=len(outcomes)
+            )
         elif job.library == self._library:
             for outcome in outcomes:
                 self._remember(outcome)
-        self._end(job, summary, WHY_HINT if has_unread(outcomes) else "")
+        self._end(job, summary, self.tr(WHY_HINT) if has_unread(outcomes) else "")
         if any(o.status is FileStatus.INDEXED for o in outcomes):
             self.documents_added.emit(job.library)
 
@@ -305,7 +364,12 @@ class LibraryController(QObject):
             return
         if not failed.expected:
             show_error(self._panel, failed.error, failed.report)
-        self._end(job, f"Documents in “{job.library}”: {failed.error}")
+        self._end(
+            job,
+            self.tr("Documents in “{library}”: {error}").format(
+                library=job.library, error=failed.error
+            ),
+        )
 
     def _forget_library(self, library: str) -> None:
         """After a delete: the library leaves the selector ("default" stays, empty)."""
@@ -320,7 +384,7 @@ class LibraryController(QObject):
         """Show the summary in the pane, and with `hint` in the status bar."""
         self._jobs.remove(job)
         if self._jobs:
-            self._panel.show_waiting("Waiting for the next job…")
+            self._panel.show_waiting(self.tr("Waiting for the next job…"))
         else:
             self._panel.show_idle(summary)
             self.indexing_progressed.emit("")

@@ -20,11 +20,13 @@ from PySide6.QtWidgets import (
 )
 
 from app.core.engine import GenerationStats, ModelInfo
+from app.gui.i18n import QT_TRANSLATE_NOOP
 
-LOADING_TEXT = (
-    "Loading the model… You can write already: your message is sent as soon as it is ready."
+LOADING_TEXT = QT_TRANSLATE_NOOP(
+    "ModelBanner",
+    "Loading the model… You can write already: your message is sent as soon as it is ready.",
 )
-FAILED_TEXT = "No model is loaded: {error}"
+FAILED_TEXT = QT_TRANSLATE_NOOP("ModelBanner", "No model is loaded: {error}")
 
 
 class ModelBanner(QFrame):
@@ -39,7 +41,7 @@ class ModelBanner(QFrame):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("modelBanner")
-        self.setAccessibleName("Model status")
+        self.setAccessibleName(self.tr("Model status"))
         self.setFrameShape(QFrame.Shape.StyledPanel)
         self.setAutoFillBackground(True)
         self.setBackgroundRole(QPalette.ColorRole.ToolTipBase)
@@ -47,8 +49,8 @@ class ModelBanner(QFrame):
         self.label = QLabel()
         self.label.setWordWrap(True)
         self.label.setForegroundRole(QPalette.ColorRole.ToolTipText)
-        self.retry_button = QPushButton("Retry loading")
-        self.retry_button.setAccessibleName("Retry loading the model")
+        self.retry_button = QPushButton(self.tr("Retry loading"))
+        self.retry_button.setAccessibleName(self.tr("Retry loading the model"))
         self.retry_button.clicked.connect(self.retry_requested)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(12, 6, 12, 6)
@@ -56,12 +58,13 @@ class ModelBanner(QFrame):
         layout.addWidget(self.retry_button)
 
     def show_loading(self, detail: str = "") -> None:
-        self.label.setText(f"{LOADING_TEXT}\n{detail}" if detail else LOADING_TEXT)
+        text = self.tr(LOADING_TEXT)
+        self.label.setText(f"{text}\n{detail}" if detail else text)
         self.retry_button.hide()
         self.show()
 
     def show_failed(self, error: str) -> None:
-        self.label.setText(FAILED_TEXT.format(error=error))
+        self.label.setText(self.tr(FAILED_TEXT).format(error=error))
         self.retry_button.show()
         self.show()
 
@@ -72,15 +75,15 @@ class AppStatusBar(QStatusBar):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.progress = QProgressBar()
-        self.progress.setAccessibleName("Model preparation progress")
+        self.progress.setAccessibleName(self.tr("Model preparation progress"))
         self.progress.setMaximumWidth(160)
         self.progress.hide()
         self.model_label = QLabel()
-        self.model_label.setAccessibleName("Model")
+        self.model_label.setAccessibleName(self.tr("Model"))
         self.speed_label = QLabel()
-        self.speed_label.setAccessibleName("Speed of the last answer")
+        self.speed_label.setAccessibleName(self.tr("Speed of the last answer"))
         self.indexing_label = QLabel()
-        self.indexing_label.setAccessibleName("Indexing")
+        self.indexing_label.setAccessibleName(self.tr("Indexing"))
         self.indexing_label.setContentsMargins(0, 0, 12, 0)
         self.indexing_label.hide()
         self.addPermanentWidget(self.indexing_label)
@@ -89,7 +92,7 @@ class AppStatusBar(QStatusBar):
         self.addPermanentWidget(self.speed_label)
 
     def show_loading(self) -> None:
-        self.model_label.setText("Model: loading…")
+        self.model_label.setText(self.tr("Model: loading…"))
 
     def show_progress(self, done: int, total: int) -> None:
         self.progress.setRange(0, 1000)
@@ -104,20 +107,35 @@ class AppStatusBar(QStatusBar):
     def show_model(self, info: ModelInfo | None) -> None:
         self.progress.hide()
         if info is None:
-            self.model_label.setText("Model: none loaded")
+            self.model_label.setText(self.tr("Model: none loaded"))
             return
         self.model_label.setText(f"{info.name} · {info.device}")
         self.model_label.setToolTip(
-            f"{info.path}\n{info.context_length} tokens of context, {info.threads} threads, "
-            f"prompt format: {info.prompt_format}"
+            self.tr(
+                "{path}\n{context} tokens of context, {threads} threads, prompt format: {format}"
+            ).format(
+                path=info.path,
+                context=info.context_length,
+                threads=info.threads,
+                format=info.prompt_format,
+            )
         )
 
     def show_speed(self, stats: GenerationStats) -> None:
         speed = stats.tokens_per_second
-        text = f"{speed:.1f} tokens/s" if speed else f"{stats.generated_tokens} tokens"
+        if speed:
+            text = self.tr("{speed} tokens/s").format(speed=f"{speed:.1f}")
+        else:
+            text = self.tr("{count} tokens").format(count=stats.generated_tokens)
         self.speed_label.setText(text)
         self.speed_label.setToolTip(
-            f"Last answer: {stats.generated_tokens} tokens, first after "
-            f"{stats.time_to_first_token:.2f} s; {stats.reused_tokens} of "
-            f"{stats.prompt_tokens} prompt tokens reused from the cache"
+            self.tr(
+                "Last answer: {generated} tokens, first after {first} s; {reused} of "
+                "{prompt} prompt tokens reused from the cache"
+            ).format(
+                generated=stats.generated_tokens,
+                first=f"{stats.time_to_first_token:.2f}",
+                reused=stats.reused_tokens,
+                prompt=stats.prompt_tokens,
+            )
         )

@@ -2,6 +2,51 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="es">
 <context>
+    <name>AppStatusBar</name>
+    <message>
+        <source>Model preparation progress</source>
+        <translation>Progreso de la preparación del modelo</translation>
+    </message>
+    <message>
+        <source>Model</source>
+        <translation>Modelo</translation>
+    </message>
+    <message>
+        <source>Speed of the last answer</source>
+        <translation>Velocidad de la última respuesta</translation>
+    </message>
+    <message>
+        <source>Indexing</source>
+        <translation>Indexación</translation>
+    </message>
+    <message>
+        <source>Model: loading…</source>
+        <translation>Modelo: cargando…</translation>
+    </message>
+    <message>
+        <source>Model: none loaded</source>
+        <translation>Modelo: ninguno cargado</translation>
+    </message>
+    <message>
+        <source>{path}
+{context} tokens of context, {threads} threads, prompt format: {format}</source>
+        <translation>{path}
+{context} tokens de contexto, {threads} hilos, formato de prompt: {format}</translation>
+    </message>
+    <message>
+        <source>{speed} tokens/s</source>
+        <translation>{speed} tokens/s</translation>
+    </message>
+    <message>
+        <source>{count} tokens</source>
+        <translation>{count} tokens</translation>
+    </message>
+    <message>
+        <source>Last answer: {generated} tokens, first after {first} s; {reused} of {prompt} prompt tokens reused from the cache</source>
+        <translation>Última respuesta: {generated} tokens, el primero a los {first} s; {reused} de {prompt} tokens del prompt reutilizados de la caché</translation>
+    </message>
+</context>
+<context>
     <name>AutoSpinBox</name>
     <message>
         <source>Auto</source>
@@ -259,6 +304,150 @@ Last message: {when}</source>
     </message>
 </context>
 <context>
+    <name>DocumentListModel</name>
+    <message>
+        <source>Indexed</source>
+        <translation>Indexado</translation>
+    </message>
+    <message>
+        <source>Failed</source>
+        <translation>Error</translation>
+    </message>
+    <message>
+        <source>Skipped</source>
+        <translation>Omitido</translation>
+    </message>
+    <message>
+        <source>Not finished</source>
+        <translation>Sin terminar</translation>
+    </message>
+    <message>
+        <source>Cancelled</source>
+        <translation>Cancelado</translation>
+    </message>
+    <message>
+        <source>{count} page</source>
+        <translation>{count} página</translation>
+    </message>
+    <message>
+        <source>{count} pages</source>
+        <translation>{count} páginas</translation>
+    </message>
+    <message>
+        <source>{count} passage</source>
+        <translation>{count} fragmento</translation>
+    </message>
+    <message>
+        <source>{count} passages</source>
+        <translation>{count} fragmentos</translation>
+    </message>
+    <message>
+        <source>{status}: {reason}</source>
+        <translation>{status}: {reason}</translation>
+    </message>
+</context>
+<context>
+    <name>DocumentsPanel</name>
+    <message>
+        <source>No documents in this library yet.
+Drop files or folders anywhere on the window, or press Add files…</source>
+        <translation>Todavía no hay documentos en esta biblioteca.
+Arrastra archivos o carpetas a cualquier parte de la ventana, o pulsa Añadir archivos…</translation>
+    </message>
+    <message>
+        <source>Library</source>
+        <translation>Biblioteca</translation>
+    </message>
+    <message>
+        <source>The document library shown here, and that answers use</source>
+        <translation>La biblioteca de documentos que se muestra aquí y que usan las respuestas</translation>
+    </message>
+    <message>
+        <source>Documents in the library</source>
+        <translation>Documentos de la biblioteca</translation>
+    </message>
+    <message>
+        <source>Add files…</source>
+        <translation>Añadir archivos…</translation>
+    </message>
+    <message>
+        <source>Add documents to this library</source>
+        <translation>Añadir documentos a esta biblioteca</translation>
+    </message>
+    <message>
+        <source>Add folder…</source>
+        <translation>Añadir carpeta…</translation>
+    </message>
+    <message>
+        <source>Add every document in a folder and its subfolders</source>
+        <translation>Añadir todos los documentos de una carpeta y sus subcarpetas</translation>
+    </message>
+    <message>
+        <source>Remove</source>
+        <translation>Quitar</translation>
+    </message>
+    <message>
+        <source>Take the selected files out of the library</source>
+        <translation>Quitar de la biblioteca los archivos seleccionados</translation>
+    </message>
+    <message>
+        <source>Re-index</source>
+        <translation>Reindexar</translation>
+    </message>
+    <message>
+        <source>Read every file of this library again; forget files that are gone</source>
+        <translation>Volver a leer todos los archivos de esta biblioteca; olvidar los que ya no están</translation>
+    </message>
+    <message>
+        <source>Last indexing result</source>
+        <translation>Resultado de la última indexación</translation>
+    </message>
+    <message>
+        <source>New library…</source>
+        <translation>Nueva biblioteca…</translation>
+    </message>
+    <message>
+        <source>Delete this library…</source>
+        <translation>Eliminar esta biblioteca…</translation>
+    </message>
+    <message>
+        <source>New library</source>
+        <translation>Nueva biblioteca</translation>
+    </message>
+    <message>
+        <source>Name of the new library (files you add to it are kept apart from the others):</source>
+        <translation>Nombre de la nueva biblioteca (los archivos que le añadas se guardan aparte de los demás):</translation>
+    </message>
+    <message>
+        <source>Delete library</source>
+        <translation>Eliminar la biblioteca</translation>
+    </message>
+    <message>
+        <source>Delete the library “{library}”? Confidente forgets its {count} documents and everything indexed from them. The files themselves stay where they are on your disk.</source>
+        <translation>¿Eliminar la biblioteca «{library}»? Confidente olvida sus {count} documentos y todo lo que se indexó de ellos. Los archivos en sí se quedan donde están en tu disco.</translation>
+    </message>
+    <message>
+        <source>Add documents</source>
+        <translation>Añadir documentos</translation>
+    </message>
+    <message>
+        <source>Documents (*.pdf *.docx *.txt *.md *.markdown *.html *.htm *.csv *.rst)</source>
+        <translation>Documentos (*.pdf *.docx *.txt *.md *.markdown *.html *.htm *.csv *.rst)</translation>
+    </message>
+    <message>
+        <source>All files (*)</source>
+        <translation>Todos los archivos (*)</translation>
+    </message>
+    <message>
+        <source>Add a folder of documents</source>
+        <translation>Añadir una carpeta de documentos</translation>
+    </message>
+    <message>
+        <source>Cancelling…</source>
+        <translation>Cancelando…</translation>
+    </message>
+</context>
+<context>
     <name>DownloadRow</name>
     <message>
         <source>Pause</source>
@@ -299,6 +488,84 @@ Last message: {when}</source>
     <message>
         <source>Download of {label}</source>
         <translation>Descarga de {label}</translation>
+    </message>
+</context>
+<context>
+    <name>ErrorReporter</name>
+    <message>
+        <source>Something went wrong inside Confidente. Your conversations are saved. If it happens again, copy the report below and send it to the developers.</source>
+        <translation>Algo ha fallado dentro de Confidente. Tus conversaciones están guardadas. Si vuelve a pasar, copia el informe de abajo y envíaselo a los desarrolladores.</translation>
+    </message>
+    <message>
+        <source>This happened {count} times.</source>
+        <translation>Esto ha pasado {count} veces.</translation>
+    </message>
+    <message>
+        <source>Error</source>
+        <translation>Error</translation>
+    </message>
+    <message>
+        <source>Copy report</source>
+        <translation>Copiar el informe</translation>
+    </message>
+</context>
+<context>
+    <name>IngestProgressBox</name>
+    <message>
+        <source>reading</source>
+        <translation>leyendo</translation>
+    </message>
+    <message>
+        <source>embedding</source>
+        <translation>calculando embeddings</translation>
+    </message>
+    <message>
+        <source>saving</source>
+        <translation>guardando</translation>
+    </message>
+    <message>
+        <source>done</source>
+        <translation>terminado</translation>
+    </message>
+    <message>
+        <source>File being indexed</source>
+        <translation>Archivo que se está indexando</translation>
+    </message>
+    <message>
+        <source>Progress of this file</source>
+        <translation>Progreso de este archivo</translation>
+    </message>
+    <message>
+        <source>Indexing progress</source>
+        <translation>Progreso de la indexación</translation>
+    </message>
+    <message>
+        <source>Files indexed</source>
+        <translation>Archivos indexados</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Cancelar</translation>
+    </message>
+    <message>
+        <source>Cancel indexing</source>
+        <translation>Cancelar la indexación</translation>
+    </message>
+    <message>
+        <source>Stop indexing; files already done stay in the library</source>
+        <translation>Detener la indexación; los archivos ya terminados se quedan en la biblioteca</translation>
+    </message>
+    <message>
+        <source>{done} of {total} file</source>
+        <translation>{done} de {total} archivo</translation>
+    </message>
+    <message>
+        <source>{done} of {total} files</source>
+        <translation>{done} de {total} archivos</translation>
+    </message>
+    <message>
+        <source> · {speed} pages/s</source>
+        <translation> · {speed} páginas/s</translation>
     </message>
 </context>
 <context>
@@ -350,6 +617,125 @@ Last message: {when}</source>
         <source>en</source>
         <comment>the code of the language translated into: es for Spanish</comment>
         <translation>es</translation>
+    </message>
+</context>
+<context>
+    <name>LibraryController</name>
+    <message>
+        <source> The Documents pane says why some files were not read.</source>
+        <translation> El panel Documentos indica por qué no se han leído algunos archivos.</translation>
+    </message>
+    <message>
+        <source>{count} indexed</source>
+        <comment>one file</comment>
+        <translation>{count} indexado</translation>
+    </message>
+    <message>
+        <source>{count} indexed</source>
+        <comment>more than one file</comment>
+        <translation>{count} indexados</translation>
+    </message>
+    <message>
+        <source>{count} unchanged</source>
+        <comment>one file</comment>
+        <translation>{count} sin cambios</translation>
+    </message>
+    <message>
+        <source>{count} unchanged</source>
+        <comment>more than one file</comment>
+        <translation>{count} sin cambios</translation>
+    </message>
+    <message>
+        <source>{count} removed</source>
+        <comment>one file</comment>
+        <translation>{count} quitado</translation>
+    </message>
+    <message>
+        <source>{count} removed</source>
+        <comment>more than one file</comment>
+        <translation>{count} quitados</translation>
+    </message>
+    <message>
+        <source>{count} failed</source>
+        <comment>one file</comment>
+        <translation>{count} con error</translation>
+    </message>
+    <message>
+        <source>{count} failed</source>
+        <comment>more than one file</comment>
+        <translation>{count} con errores</translation>
+    </message>
+    <message>
+        <source>{count} skipped</source>
+        <comment>one file</comment>
+        <translation>{count} omitido</translation>
+    </message>
+    <message>
+        <source>{count} skipped</source>
+        <comment>more than one file</comment>
+        <translation>{count} omitidos</translation>
+    </message>
+    <message>
+        <source>{count} cancelled</source>
+        <comment>one file</comment>
+        <translation>{count} cancelado</translation>
+    </message>
+    <message>
+        <source>{count} cancelled</source>
+        <comment>more than one file</comment>
+        <translation>{count} cancelados</translation>
+    </message>
+    <message>
+        <source>no files found</source>
+        <translation>no se ha encontrado ningún archivo</translation>
+    </message>
+    <message>
+        <source>Documents in “{library}”: {counts}.</source>
+        <translation>Documentos en «{library}»: {counts}.</translation>
+    </message>
+    <message>
+        <source> {pages} pages read in {seconds} s ({speed} pages/s).</source>
+        <translation> {pages} páginas leídas en {seconds} s ({speed} páginas/s).</translation>
+    </message>
+    <message>
+        <source>Adding {count} item to “{library}”…</source>
+        <translation>Añadiendo {count} elemento a «{library}»…</translation>
+    </message>
+    <message>
+        <source>Adding {count} items to “{library}”…</source>
+        <translation>Añadiendo {count} elementos a «{library}»…</translation>
+    </message>
+    <message>
+        <source>Removing {count} file…</source>
+        <translation>Quitando {count} archivo…</translation>
+    </message>
+    <message>
+        <source>Removing {count} files…</source>
+        <translation>Quitando {count} archivos…</translation>
+    </message>
+    <message>
+        <source>Re-indexing “{library}”…</source>
+        <translation>Reindexando «{library}»…</translation>
+    </message>
+    <message>
+        <source>Deleting the library “{library}”…</source>
+        <translation>Eliminando la biblioteca «{library}»…</translation>
+    </message>
+    <message>
+        <source>Indexing “{library}”: {progress}</source>
+        <translation>Indexando «{library}»: {progress}</translation>
+    </message>
+    <message>
+        <source>The library “{library}” was deleted ({count} documents).</source>
+        <translation>Se ha eliminado la biblioteca «{library}» ({count} documentos).</translation>
+    </message>
+    <message>
+        <source>Documents in “{library}”: {error}</source>
+        <translation>Documentos en «{library}»: {error}</translation>
+    </message>
+    <message>
+        <source>Waiting for the next job…</source>
+        <translation>Esperando a la siguiente tarea…</translation>
     </message>
 </context>
 <context>
@@ -569,6 +955,29 @@ Last message: {when}</source>
     <message>
         <source>Write a new answer</source>
         <translation>Escribir una respuesta nueva</translation>
+    </message>
+</context>
+<context>
+    <name>ModelBanner</name>
+    <message>
+        <source>Loading the model… You can write already: your message is sent as soon as it is ready.</source>
+        <translation>Cargando el modelo… Ya puedes escribir: tu mensaje se envía en cuanto esté listo.</translation>
+    </message>
+    <message>
+        <source>No model is loaded: {error}</source>
+        <translation>No hay ningún modelo cargado: {error}</translation>
+    </message>
+    <message>
+        <source>Model status</source>
+        <translation>Estado del modelo</translation>
+    </message>
+    <message>
+        <source>Retry loading</source>
+        <translation>Reintentar la carga</translation>
+    </message>
+    <message>
+        <source>Retry loading the model</source>
+        <translation>Reintentar la carga del modelo</translation>
     </message>
 </context>
 <context>
