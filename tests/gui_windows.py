@@ -55,14 +55,19 @@ def open_window(qtbot: Any, home: Path, starter_model: Path) -> Iterator[OpenWin
 
     yield open_
     for window, services in opened:
-        for box in window.findChildren(QMessageBox):
-            box.close()
-        window.close()
-        window.shutdown()
-        services.close()
-        destroy(window)
+        close_window(window, services)
     leaked = [t for t in threading.enumerate() if t not in threads_before and t.is_alive()]
     assert not leaked, f"threads outlived the test: {leaked}"
+
+
+def close_window(window: MainWindow, services: Services) -> None:
+    """Close a test's window as the app does at exit: boxes, window, workers, then delete it."""
+    for box in window.findChildren(QMessageBox):
+        box.close()
+    window.close()
+    window.shutdown()
+    services.close()
+    destroy(window)
 
 
 def destroy(window: MainWindow) -> None:

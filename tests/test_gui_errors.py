@@ -8,21 +8,21 @@ are silenced.
 
 from __future__ import annotations
 
-import gc
 import sys
 import threading
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QEvent, Qt, QTimer
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QApplication, QMessageBox, QPushButton, QTextEdit, QWidget
+from PySide6.QtWidgets import QMessageBox, QPushButton, QTextEdit, QWidget
 
 from app.core.errors import StorageError
 from app.core.services import Services
 from app.gui.errors import BUG_MESSAGE, ErrorReporter, show_error
 from app.gui.main_window import MainWindow
+from tests.gui_windows import close_window
 
 pytestmark = pytest.mark.qt_no_exception_capture
 
@@ -237,14 +237,7 @@ def window(qtbot: Any, quiet_hooks: None) -> Iterator[MainWindow]:
     qtbot.waitExposed(window)
     yield window
     reporter.uninstall()
-    for box in window.findChildren(QMessageBox):
-        box.close()
-    window.close()
-    window.shutdown()
-    services.close()
-    window.deleteLater()
-    QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
-    gc.collect()
+    close_window(window, services)
 
 
 def test_the_window_reports_a_failing_callback_and_a_dying_thread_and_keeps_working(

@@ -8,7 +8,6 @@ Hugging Face Hub does: there is no internet here, and tests must never reach it.
 
 from __future__ import annotations
 
-import gc
 import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -18,7 +17,7 @@ from typing import Any
 import keyring
 import pytest
 from keyring.backends import fail
-from PySide6.QtCore import QEvent, QMimeData, QPointF, Qt, QUrl
+from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDropEvent, QFont, QKeySequence
 from PySide6.QtWidgets import QApplication, QInputDialog, QLineEdit, QMessageBox, QPushButton
 
@@ -44,6 +43,7 @@ from app.gui.model_tables import (
 )
 from app.gui.models_controller import ModelsController, download_name
 from app.gui.models_view import ModelsDialog
+from tests.gui_windows import close_window
 from tests.hub_standin import HubStandIn
 from tests.keyring_standin import StandInKeyring
 
@@ -89,14 +89,7 @@ def opened(qtbot: Any, installed_starter: Path) -> Iterator[Opened]:
     window.load_model()
     qtbot.waitUntil(lambda: window.model_state == "ready", timeout=LOAD_TIMEOUT_MS)
     yield Opened(window, services)
-    for box in window.findChildren(QMessageBox):
-        box.close()
-    window.close()
-    window.shutdown()
-    services.close()
-    window.deleteLater()
-    QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
-    gc.collect()
+    close_window(window, services)
 
 
 def open_models(qtbot: Any, window: MainWindow) -> ModelsDialog:
