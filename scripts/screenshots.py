@@ -68,7 +68,7 @@ def render(theme: str, language: str, home: Path) -> None:
     save_settings(paths.settings_file, settings)
     apply_theme(app, theme, None)
     translators = install_translators(app, language)
-    services = Services()
+    services = Services(documents_process=True)
     window = MainWindow(services)
     window.resize(*SIZE)
     window.show()

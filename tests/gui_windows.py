@@ -8,14 +8,15 @@ from __future__ import annotations
 
 import gc
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QEvent, Qt, QTimer
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtCore import QEvent, QMimeData, QPointF, Qt, QTimer, QUrl
+from PySide6.QtGui import QDragEnterEvent, QDropEvent
+from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from app.core.services import Services
 from app.gui.main_window import MainWindow
@@ -45,7 +46,9 @@ def open_window(qtbot: Any, home: Path, starter_model: Path) -> Iterator[OpenWin
 
     def open_(model_path: Path | None = None, **overrides: Any) -> MainWindow:
         overrides.setdefault("max_tokens", 24)
-        services = Services(model_path=str(model_path or starter_model), **overrides)
+        services = Services(
+            model_path=str(model_path or starter_model), documents_process=True, **overrides
+        )
         window = MainWindow(services)
         opened.append((window, services))
         window.show()
@@ -110,3 +113,44 @@ def quit_after(timeout_ms: int) -> Iterator[None]:
 
 def visible_dialogs(window: MainWindow) -> list[QMessageBox]:
     return [box for box in window.findChildren(QMessageBox) if box.isVisible()]
+
+
+def _mime(urls: Sequence[QUrl]) -> QMimeData:
+    mime = QMimeData()
+    mime.setUrls(list(urls))
+    return mime
+
+
+def drag_enter(target: QWidget, urls: Sequence[QUrl]) -> bool:
+    """Drag `urls` over `target` as the platform would; whether it would take them."""
+    mime = _mime(urls)  # held here: the event does not own it
+    event = QDragEnterEvent(
+        target.rect().center(),
+        Qt.DropAction.CopyAction,
+        mime,
+        Qt.MouseButton.LeftButton,
+        Qt.KeyboardModifier.NoModifier,
+    )
+    QApplication.sendEvent(target, event)
+    return event.isAccepted()
+
+
+def send_drop(target: QWidget, urls: Sequence[QUrl]) -> bool:
+    """Drop `urls` on `target` as the platform would; whether the drop was taken."""
+    mime = _mime(urls)  # held here: the event does not own it
+    event = QDropEvent(
+        QPointF(target.rect().center()),
+        Qt.DropAction.CopyAction,
+        mime,
+        Qt.MouseButton.LeftButton,
+        Qt.KeyboardModifier.NoModifier,
+    )
+    QApplication.sendEvent(target, event)
+    return event.isAccepted()
+
+
+def drop(target: QWidget, *paths: Path) -> None:
+    """Drag files onto `target` (a window, or a widget in it) and drop them there."""
+    urls = [QUrl.fromLocalFile(str(path)) for path in paths]
+    assert drag_enter(target, urls)
+    assert send_drop(target, urls)

@@ -2,7 +2,7 @@
 the real starter model: the Documents pane and its progress, dropping files,
 answers from a library with citation chips, and the source viewer.
 
-Every `DocumentService` read (libraries, files, search, read_document) is
+Every `Documents` read (libraries, files, search, read_document) is
 recorded with the thread that made it: none may run on the GUI thread.
 """
 
@@ -18,10 +18,11 @@ from typing import Any
 
 import pytest
 from fpdf import FPDF
-from PySide6.QtCore import QEvent, QMimeData, QPointF, Qt, QUrl
-from PySide6.QtGui import QDragEnterEvent, QDropEvent, QImage
+from PySide6.QtCore import QEvent, Qt, QUrl
+from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QApplication, QMessageBox
 
+from app.core.documents.api import Documents
 from app.core.documents.records import (
     FileOutcome,
     FileStatus,
@@ -29,7 +30,6 @@ from app.core.documents.records import (
     IngestProgress,
     Source,
 )
-from app.core.documents.service import DocumentService
 from app.core.services import Services
 from app.gui import source_viewer
 from app.gui.document_model import DocumentListModel, ReasonRole, StatusRole, file_name
@@ -37,6 +37,7 @@ from app.gui.documents_panel import IngestProgressBox
 from app.gui.main_window import MainWindow
 from app.gui.markdown import link_citations
 from app.gui.source_viewer import SourceViewer, editor_position, find_phrase, is_pdf
+from tests.gui_windows import drag_enter, send_drop
 
 LOAD_TIMEOUT_MS = 30_000
 INGEST_TIMEOUT_MS = 60_000
@@ -82,7 +83,7 @@ class Opened:
 OpenWindow = Callable[..., Opened]
 
 
-def record_threads(documents: DocumentService, calls: list[tuple[str, bool]]) -> None:
+def record_threads(documents: Documents, calls: list[tuple[str, bool]]) -> None:
     """Wrap the service's reading methods to note whether each call ran on the GUI thread."""
     for name in ("libraries", "files", "search", "read_document"):
         original = getattr(documents, name)
@@ -102,7 +103,7 @@ def open_window(qtbot: Any, starter_model: Path) -> Iterator[OpenWindow]:
 
     def open_(**overrides: Any) -> Opened:
         overrides.setdefault("max_tokens", 24)
-        services = Services(model_path=str(starter_model), **overrides)
+        services = Services(model_path=str(starter_model), documents_process=True, **overrides)
         calls: list[tuple[str, bool]] = []
         record_threads(services.documents, calls)
         result = Opened(MainWindow(services), services, calls)
@@ -252,44 +253,16 @@ def test_adding_a_folder_shows_progress_then_every_file_with_its_status(
     later.write_text("# Later\n\nThe tide tables for May are pinned in the office.\n")
     model_file = tmp_path / "tiny.gguf"
     model_file.write_bytes(b"GGUF")
-    mime = QMimeData()
-    mime.setUrls(
-        [
-            QUrl.fromLocalFile(str(later)),
-            QUrl.fromLocalFile(str(model_file)),
-            QUrl("https://example.com/report.pdf"),
-        ]
-    )
-    enter = QDragEnterEvent(
-        window.rect().center(),
-        Qt.DropAction.CopyAction,
-        mime,
-        Qt.MouseButton.LeftButton,
-        Qt.KeyboardModifier.NoModifier,
-    )
-    QApplication.sendEvent(window, enter)
-    assert enter.isAccepted()
-    web_only = QMimeData()
-    web_only.setUrls([QUrl("https://example.com/report.pdf")])
-    refused = QDragEnterEvent(
-        window.rect().center(),
-        Qt.DropAction.CopyAction,
-        web_only,
-        Qt.MouseButton.LeftButton,
-        Qt.KeyboardModifier.NoModifier,
-    )
-    QApplication.sendEvent(window, refused)
-    assert not refused.isAccepted()
-    drop = QDropEvent(
-        QPointF(window.rect().center()),
-        Qt.DropAction.CopyAction,
-        mime,
-        Qt.MouseButton.LeftButton,
-        Qt.KeyboardModifier.NoModifier,
-    )
+    urls = [
+        QUrl.fromLocalFile(str(later)),
+        QUrl.fromLocalFile(str(model_file)),
+        QUrl("https://example.com/report.pdf"),
+    ]
+    assert drag_enter(window, urls)
+    assert not drag_enter(window, [QUrl("https://example.com/report.pdf")])
     with qtbot.waitSignal(window.library.job_ended, timeout=INGEST_TIMEOUT_MS):
-        QApplication.sendEvent(window.composer.editor.viewport(), drop)  # even on the text box
-    assert drop.isAccepted()
+        dropped = send_drop(window.composer.editor.viewport(), urls)  # even on the text box
+    assert dropped
     assert window.composer.text() == ""  # no URL pasted
     assert "tiny.gguf is a model file" in window.chat_view.plain_text()
     qtbot.waitUntil(lambda: "later.md" in rows(window), timeout=5000)

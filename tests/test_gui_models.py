@@ -17,9 +17,9 @@ from typing import Any
 import keyring
 import pytest
 from keyring.backends import fail
-from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
-from PySide6.QtGui import QDragEnterEvent, QDropEvent, QFont, QKeySequence
-from PySide6.QtWidgets import QApplication, QInputDialog, QLineEdit, QMessageBox, QPushButton
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QFont, QKeySequence
+from PySide6.QtWidgets import QInputDialog, QLineEdit, QMessageBox, QPushButton
 
 from app.core.models import token as hf_token
 from app.core.models.catalog import load_catalog
@@ -43,7 +43,7 @@ from app.gui.model_tables import (
 )
 from app.gui.models_controller import ModelsController, download_name
 from app.gui.models_view import ModelsDialog
-from tests.gui_windows import close_window
+from tests.gui_windows import close_window, drop
 from tests.hub_standin import HubStandIn
 from tests.keyring_standin import StandInKeyring
 
@@ -139,30 +139,6 @@ def button(box: QMessageBox, text: str) -> QPushButton:
     found = next(b for b in box.buttons() if b.text() == text)
     assert isinstance(found, QPushButton)
     return found
-
-
-def drop(window: MainWindow, *paths: Path) -> None:
-    """Drag files onto the window and drop them, as the platform would."""
-    mime = QMimeData()
-    mime.setUrls([QUrl.fromLocalFile(str(p)) for p in paths])
-    enter = QDragEnterEvent(
-        window.rect().center(),
-        Qt.DropAction.CopyAction,
-        mime,
-        Qt.MouseButton.LeftButton,
-        Qt.KeyboardModifier.NoModifier,
-    )
-    QApplication.sendEvent(window, enter)
-    assert enter.isAccepted()
-    event = QDropEvent(
-        QPointF(window.rect().center()),
-        Qt.DropAction.CopyAction,
-        mime,
-        Qt.MouseButton.LeftButton,
-        Qt.KeyboardModifier.NoModifier,
-    )
-    QApplication.sendEvent(window, event)
-    assert event.isAccepted()
 
 
 # --- the dialog -------------------------------------------------------------------------

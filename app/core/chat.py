@@ -15,8 +15,8 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 
+from app.core.documents.api import Documents
 from app.core.documents.records import Source
-from app.core.documents.service import DocumentService
 from app.core.engine import Engine, GenerationStats, Sampling
 from app.core.errors import ConfidenteError, ContextOverflowError
 from app.core.prompt import ChatMessage, PlainFormat
@@ -121,7 +121,7 @@ class ChatService:
         worker: ModelWorker,
         store: ConversationStore,
         settings: Callable[[], Settings],
-        documents: DocumentService | None = None,
+        documents: Documents | None = None,
     ) -> None:
         self._worker = worker
         self._store = store

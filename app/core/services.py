@@ -10,6 +10,8 @@ from dataclasses import replace
 from typing import Any
 
 from app.core.chat import ChatService
+from app.core.documents.api import Documents
+from app.core.documents.process import DocumentsProcess
 from app.core.documents.service import DocumentService
 from app.core.models.service import ModelService
 from app.core.paths import AppPaths, app_paths
@@ -19,8 +21,15 @@ from app.core.worker import ModelWorker, Worker
 
 
 class Services:
-    def __init__(self, paths: AppPaths | None = None, **overrides: Any) -> None:
-        """`overrides` change settings for this run only (e.g. `model_path` from --model)."""
+    def __init__(
+        self, paths: AppPaths | None = None, *, documents_process: bool = False, **overrides: Any
+    ) -> None:
+        """`overrides` change settings for this run only (e.g. `model_path` from --model).
+
+        With `documents_process`, the document index runs in a child process (the GUI's
+        choice: embedding and index writes then cannot hold up the window); otherwise
+        on a thread here (the CLI's: one command, nothing to keep responsive).
+        """
         self.paths = (paths or app_paths()).ensure()
         loaded = load_settings(self.paths.settings_file)
         self.warnings: list[str] = list(loaded.warnings)
@@ -40,8 +49,13 @@ class Services:
             settings=lambda: self.settings,
             update_settings=self.update_settings,
         )
-        self.index_worker = Worker("index")
-        self.documents = DocumentService(self.index_worker, self.paths, lambda: self.settings)
+        self.index_worker: Worker | None = None
+        self.documents: Documents
+        if documents_process:
+            self.documents = DocumentsProcess(self.paths, lambda: self.settings)
+        else:
+            self.index_worker = Worker("index")
+            self.documents = DocumentService(self.index_worker, self.paths, lambda: self.settings)
         self.chat = ChatService(self.worker, self.store, lambda: self.settings, self.documents)
 
     def update_settings(self, **changes: Any) -> Settings:
@@ -56,6 +70,7 @@ class Services:
         self.download_worker.shutdown()
         self.models_worker.shutdown()
         self.worker.shutdown()
-        self.index_worker.shutdown()
+        if self.index_worker is not None:
+            self.index_worker.shutdown()
         self.documents.close()
         self.store.close()

@@ -16,6 +16,7 @@ from typing import Any, Literal
 
 from PySide6.QtCore import QCoreApplication, QObject, Signal, Slot
 
+from app.core.documents.api import Documents
 from app.core.documents.records import (
     FileOutcome,
     FileStatus,
@@ -23,7 +24,7 @@ from app.core.documents.records import (
     IngestProgress,
     IngestReport,
 )
-from app.core.documents.service import DEFAULT_LIBRARY, DocumentService, check_library_name
+from app.core.documents.service import DEFAULT_LIBRARY, check_library_name
 from app.core.errors import ConfidenteError
 from app.core.worker import Failed, Job
 from app.gui.document_model import row_from_outcome
@@ -136,7 +137,7 @@ class LibraryController(QObject):
 
     def __init__(
         self,
-        documents: DocumentService,
+        documents: Documents,
         tasks: TaskManager,
         panel: DocumentsPanel,
         parent: QObject | None = None,

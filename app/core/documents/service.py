@@ -80,6 +80,16 @@ def check_library_name(name: str) -> str:
     return name
 
 
+def library_names(catalog: Catalog) -> list[str]:
+    names = [library.name for library in catalog.libraries()]
+    return names if DEFAULT_LIBRARY in names else [DEFAULT_LIBRARY, *names]
+
+
+def files_of(catalog: Catalog, library: str) -> list[IndexedFile]:
+    found = catalog.library(check_library_name(library))
+    return catalog.files(found.id) if found else []
+
+
 class _Rate:
     """Pages read per second since the job started."""
 
@@ -113,12 +123,10 @@ class DocumentService:
     # Reading (any thread)
 
     def libraries(self) -> list[str]:
-        names = [library.name for library in self.catalog.libraries()]
-        return names if DEFAULT_LIBRARY in names else [DEFAULT_LIBRARY, *names]
+        return library_names(self.catalog)
 
     def files(self, library: str = DEFAULT_LIBRARY) -> list[IndexedFile]:
-        found = self.catalog.library(check_library_name(library))
-        return self.catalog.files(found.id) if found else []
+        return files_of(self.catalog, library)
 
     def search(
         self, query: str, library: str = DEFAULT_LIBRARY, k: int = 5, mode: str = "hybrid"
