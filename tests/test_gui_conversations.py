@@ -2,7 +2,7 @@
 
 Every store call is recorded with the thread that made it: none may run on the
 GUI thread. No model is loaded; the panel only needs the store and the window's
-TaskManager, which each test stops (joining its pool thread) before it ends.
+TaskManager, which each test stops (joining its threads) before it ends.
 """
 
 from __future__ import annotations
@@ -103,6 +103,7 @@ def opened(qtbot: Any, tmp_path: Path) -> Iterator[Opened]:
     for box in panel.findChildren(QMessageBox):
         box.close()
     tasks.stop()  # joins the background thread before the store closes
+    tasks.join()  # and its job readers
     store.close()
     reader.close()
     assert store.on_gui_thread() == []

@@ -110,3 +110,30 @@ def test_background_errors_go_to_the_error_handler(
     error, report = errors[0]
     assert isinstance(error, StorageError)
     assert "StorageError" in report
+
+
+def test_following_jobs_and_running_calls_start_no_thread_on_the_gui_thread(
+    qtbot: Any, worker: ModelWorker, tasks: TaskManager, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Starting a thread waits for it to run, which under load held the GUI up to ~180 ms:
+    the readers a busy app needs at once, and the pool's thread, exist before any job."""
+    started: list[str] = []
+    original = threading.Thread.start
+
+    def counting_start(thread: threading.Thread) -> None:
+        started.append(thread.name)
+        original(thread)
+
+    monkeypatch.setattr(threading.Thread, "start", counting_start)
+    release = threading.Event()
+    bridges = [
+        tasks.follow(worker.submit(f"job {n}", lambda _ctx: release.wait(10))) for n in range(4)
+    ]
+    finished: list[object] = []
+    for bridge in bridges:
+        bridge.finished.connect(finished.append)
+    done: list[int] = []
+    tasks.run_in_background(lambda: 7, done.append)
+    release.set()
+    qtbot.waitUntil(lambda: len(finished) == 4 and done == [7], timeout=10_000)
+    assert not [name for name in started if name.startswith("confidente-gui")], started

@@ -35,6 +35,7 @@ T = TypeVar("T")
 
 FLUSH_INTERVAL_MS = 40  # at most one text update per interval reaches the GUI
 JOIN_TIMEOUT_S = 10.0
+READY_READERS = 4  # job readers started with the TaskManager (see _Readers)
 # Background threads run Python too (torch's module glue, Chroma's bindings, the
 # tokenizers). Each time Qt calls into Python on the GUI thread (a slot, an event
 # filter, a Python model's data()), the GUI thread must take the GIL back from them,
@@ -162,15 +163,19 @@ class _Readers:
     `Thread.start()` returns only once the new thread runs Python; with every core
     busy and the GIL in demand, starting one reader per job kept the GUI thread
     waiting in `follow()` for up to ~180 ms. An idle reader takes the next job
-    instead; a thread is started only when none is idle. Daemon threads, so that a
-    job that never ends cannot keep the process from exiting.
+    instead; a thread is started only when none is idle. `ready` of them are started
+    at once, while the app starts and nothing competes for the GIL: enough for a
+    model load, an answer, an ingest and a download at the same time. Daemon
+    threads, so that a job that never ends cannot keep the process from exiting.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, ready: int = 0) -> None:
         self._work: queue.SimpleQueue[JobBridge | None] = queue.SimpleQueue()
         self._lock = threading.Lock()
-        self._idle = 0  # guarded by _lock
+        self._idle = ready  # guarded by _lock
         self._threads: list[threading.Thread] = []
+        for _ in range(ready):
+            self._start_thread()
 
     def read(self, bridge: JobBridge) -> None:
         with self._lock:
@@ -179,11 +184,14 @@ class _Readers:
                 self._idle -= 1  # that reader will take this bridge
         self._work.put(bridge)
         if start:
-            thread = threading.Thread(
-                target=self._serve, name=f"confidente-gui-reader-{len(self._threads)}", daemon=True
-            )
-            self._threads.append(thread)
-            thread.start()
+            self._start_thread()
+
+    def _start_thread(self) -> None:
+        thread = threading.Thread(
+            target=self._serve, name=f"confidente-gui-reader-{len(self._threads)}", daemon=True
+        )
+        self._threads.append(thread)
+        thread.start()
 
     def _serve(self) -> None:
         thread = threading.current_thread()
@@ -227,7 +235,8 @@ class TaskManager(QObject):
         super().__init__(parent)
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="confidente-gui-io")
         self._bridges: list[JobBridge] = []
-        self._readers = _Readers()
+        self._readers = _Readers(READY_READERS)
+        self._pool.submit(int)  # starts its thread now, not on the first call (see _Readers)
         self._stopped = False
         self._switch_interval = sys.getswitchinterval()  # restored by stop()
         sys.setswitchinterval(min(self._switch_interval, GIL_SWITCH_INTERVAL_S))
