@@ -26,6 +26,7 @@ from app.core.cancel import CancelToken
 from app.core.errors import ContextOverflowError, ModelError
 from app.core.gguf import GGUFInfo, read_gguf_info
 from app.core.models.fit import Gpu
+from app.core.native import import_llama
 from app.core.prompt import ChatMessage, PromptFormat, prompt_format_for
 
 FinishReason = Literal["stop", "length", "cancelled", "nothing_found"]
@@ -154,7 +155,7 @@ def skip_library_templates(lib: Any) -> None:
 
 
 def gpu_offload_supported() -> bool:
-    import llama_cpp
+    llama_cpp = import_llama()
 
     return bool(llama_cpp.llama_supports_gpu_offload())
 
@@ -169,9 +170,7 @@ def gpu_devices(*, include_cpu: bool = False) -> tuple[Gpu, ...]:
     ctypes on the loaded library, where ggml's symbols resolve. An older
     library without them gives no devices (nvidia-smi is tried then).
     """
-    import llama_cpp
-
-    lib = llama_cpp.llama_cpp._lib
+    lib = import_llama().llama_cpp._lib
     try:
         count, get = lib.ggml_backend_dev_count, lib.ggml_backend_dev_get
         kind, describe, memory = (
@@ -206,8 +205,7 @@ class Engine:
     def __init__(self, config: EngineConfig) -> None:
         self.config = config
         self.gguf: GGUFInfo = read_gguf_info(config.model_path)
-        import llama_cpp
-
+        llama_cpp = import_llama()
         self._lib: Any = llama_cpp
         route_llama_logs(llama_cpp)
         skip_library_templates(llama_cpp)
