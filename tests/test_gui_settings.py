@@ -274,7 +274,7 @@ def test_what_each_change_needs() -> None:
     assert describe_effects({"theme", "font_size"}) == []
     assert describe_effects({"threads"}) == ["The model is loading again with the new settings."]
     assert "re-index" in " ".join(describe_effects({"chunk_size"}))
-    assert describe_effects({"language"}) == ["The language changes at the next start."]
+    assert describe_effects({"language"}) == []  # it changes at once
     assert describe_effects({"temperature"}) == [
         "The new answer settings apply from the next answer."
     ]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtWidgets import QLabel
+from PySide6.QtWidgets import QApplication, QLabel
 
 from app.core.paths import app_paths
 from app.gui.welcome import WelcomeDialog, first_run
@@ -42,3 +42,18 @@ def test_the_welcome_says_where_data_lives_and_how_to_get_a_better_model(
     window.tasks.run_in_background(lambda: True, done.append)  # runs after the check
     qtbot.waitUntil(lambda: bool(done), timeout=5000)
     assert window.welcome_dialog is None
+
+
+def test_a_welcome_checked_as_the_window_closes_never_outlives_it(
+    qtbot: Any, open_window: OpenWindow
+) -> None:
+    """Closing the window before the first-run check answers: no welcome appears, as it
+    would be the app's last window and keep it running with no main window."""
+    window = open_window()
+    window.welcome_if_first_run()
+    window.close()
+    done: list[bool] = []
+    window.tasks.run_in_background(lambda: True, done.append)  # runs after the check
+    qtbot.waitUntil(lambda: bool(done), timeout=5000)
+    assert window.welcome_dialog is None
+    assert not [w for w in QApplication.topLevelWidgets() if w.isVisible()]

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtCore import QCoreApplication, Qt, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QEvent, Qt, Signal, Slot
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QFrame, QLabel, QScrollArea, QVBoxLayout, QWidget
 
@@ -42,7 +42,6 @@ class ChatView(QScrollArea):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setAccessibleName(self.tr("Conversation"))
         self.setWidgetResizable(True)
         self.setFrameShape(QFrame.Shape.NoFrame)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
@@ -51,12 +50,7 @@ class ChatView(QScrollArea):
         self._layout = QVBoxLayout(column)
         self._layout.setContentsMargins(16, 12, 16, 12)
         self._layout.setSpacing(10)
-        self._empty = QLabel(
-            self.tr(
-                "Start a conversation by typing below.\nEverything stays on this computer: "
-                "nothing you write is sent anywhere."
-            )
-        )
+        self._empty = QLabel()
         self._empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self._empty.setWordWrap(True)
         self._empty.setForegroundRole(QPalette.ColorRole.PlaceholderText)
@@ -67,6 +61,22 @@ class ChatView(QScrollArea):
         bar = self.verticalScrollBar()
         bar.valueChanged.connect(self.on_scrolled)
         bar.rangeChanged.connect(self.on_range_changed)
+        self.retranslate()
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
+
+    def retranslate(self) -> None:
+        """The pane's own texts; the messages retranslate themselves, notices stay as said."""
+        self.setAccessibleName(self.tr("Conversation"))
+        self._empty.setText(
+            self.tr(
+                "Start a conversation by typing below.\nEverything stays on this computer: "
+                "nothing you write is sent anywhere."
+            )
+        )
 
     def clear(self) -> None:
         for widget in self._items():

@@ -8,7 +8,7 @@ waits.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSizeF, Qt, Signal, Slot
+from PySide6.QtCore import QEvent, QSizeF, Qt, Signal, Slot
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -40,11 +40,19 @@ class MessageBox(QPlainTextEdit):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setAccessibleName(self.tr("Message"))
         self.setTabChangesFocus(True)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self.document().documentLayout().documentSizeChanged.connect(self.on_size_changed)
         self.on_size_changed(QSizeF())
+        self.retranslate()
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
+
+    def retranslate(self) -> None:
+        self.setAccessibleName(self.tr("Message"))  # the hint is the window's: it knows why
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
@@ -88,26 +96,17 @@ class Composer(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.editor = MessageBox()
-        self.send_button = QPushButton(self.tr("Send"))
-        self.send_button.setAccessibleName(self.tr("Send"))
-        self.send_button.setToolTip(self.tr("Send the message (Enter)"))
-        self.stop_button = QPushButton(self.tr("Stop"))
-        self.stop_button.setAccessibleName(self.tr("Stop"))
-        self.stop_button.setToolTip(self.tr("Stop the answer (Esc)"))
+        self.send_button = QPushButton()
+        self.stop_button = QPushButton()
         self.stop_button.setEnabled(False)
         self.documents_toggle = QCheckBox()
-        self.documents_toggle.setAccessibleName(self.tr("Answer from documents"))
         self.preset_box = QComboBox()
-        self.preset_box.setAccessibleName(self.tr("Assistant's instructions for this conversation"))
-        self.preset_box.setToolTip(
-            self.tr("The system prompt of this conversation: what the assistant is asked to do")
-        )
         for preset in PRESETS:
-            self.preset_box.addItem(preset_label(preset), preset)
-        self.preset_box.addItem(self.tr("Custom instructions"), None)
+            self.preset_box.addItem("", preset)
+        self.preset_box.addItem("", None)  # custom instructions
+        self.preset_label = QLabel()
         self.preset_box.activated.connect(self.on_preset_activated)
-        self._library = ""
-        self.set_library("default")
+        self._library = "default"
         row = QHBoxLayout()
         row.addWidget(self.editor, 1)
         row.addWidget(self.send_button, 0, Qt.AlignmentFlag.AlignBottom)
@@ -118,13 +117,39 @@ class Composer(QWidget):
         options = QHBoxLayout()
         options.addWidget(self.documents_toggle)
         options.addStretch(1)
-        options.addWidget(QLabel(self.tr("Assistant:")))
+        options.addWidget(self.preset_label)
         options.addWidget(self.preset_box)
         layout.addLayout(options)
         layout.addLayout(row)
         self.editor.submitted.connect(self.submitted)
         self.send_button.clicked.connect(self.on_send_clicked)
         self.stop_button.clicked.connect(self.stop_requested)
+        self.retranslate()
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
+
+    def retranslate(self) -> None:
+        """Every text in the interface's language, the presets' names too."""
+        self.send_button.setText(self.tr("Send"))
+        self.send_button.setAccessibleName(self.tr("Send"))
+        self.send_button.setToolTip(self.tr("Send the message (Enter)"))
+        self.stop_button.setText(self.tr("Stop"))
+        self.stop_button.setAccessibleName(self.tr("Stop"))
+        self.stop_button.setToolTip(self.tr("Stop the answer (Esc)"))
+        self.documents_toggle.setAccessibleName(self.tr("Answer from documents"))
+        self.set_library(self._library)
+        self.preset_label.setText(self.tr("Assistant:"))
+        self.preset_box.setAccessibleName(self.tr("Assistant's instructions for this conversation"))
+        self.preset_box.setToolTip(
+            self.tr("The system prompt of this conversation: what the assistant is asked to do")
+        )
+        for index in range(self.preset_box.count()):
+            preset = self.preset_box.itemData(index)
+            text = preset_label(preset) if isinstance(preset, Preset) else None
+            self.preset_box.setItemText(index, text or self.tr("Custom instructions"))
 
     def text(self) -> str:
         return self.editor.toPlainText()

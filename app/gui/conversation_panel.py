@@ -46,6 +46,7 @@ from PySide6.QtWidgets import (
 
 from app.core.errors import StorageError
 from app.core.export import conversation_markdown, write_export
+from app.core.presets import Preset
 from app.core.storage import (
     MAX_TITLE_LENGTH,
     Conversation,
@@ -53,6 +54,7 @@ from app.core.storage import (
     SearchHit,
     clean_title,
 )
+from app.gui.composer import preset_label
 from app.gui.conversation_model import ConversationListModel, SearchHitModel
 from app.gui.errors import show_error
 from app.gui.export_pdf import pdf_bytes
@@ -82,6 +84,7 @@ class ConversationPanel(QWidget):
         conversation_renamed(int, str): a conversation was renamed (id, new title) in the store.
         conversation_deleted(int): a conversation and its messages were deleted from the store.
         conversation_exported(str): a conversation was written to this file.
+        status_posted(str, int): what was done, for the status bar, and for how long (ms).
     """
 
     conversation_chosen = Signal(int)
@@ -89,6 +92,7 @@ class ConversationPanel(QWidget):
     conversation_renamed = Signal(int, str)
     conversation_deleted = Signal(int)
     conversation_exported = Signal(str)
+    status_posted = Signal(str, int)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -96,25 +100,18 @@ class ConversationPanel(QWidget):
         self._tasks: TaskManager | None = None
         self._search_generation = 0  # of the latest search asked for; older results are dropped
         self.model = ConversationListModel(self)
-        self.list = self._list_view(self.model, self.tr("Conversations"))
+        self.list = self._list_view(self.model)
         self.hits = SearchHitModel(self)
-        self.hit_list = self._list_view(self.hits, self.tr("Search results"))
+        self.hit_list = self._list_view(self.hits)
         self.hit_list.setUniformItemSizes(False)
         self.hit_list.setWordWrap(True)  # the whole snippet, on as many lines as it takes
         self.hit_list.hide()
-        self.no_hits_label = QLabel(self.tr("No conversation matches."))
+        self.no_hits_label = QLabel()
         self.no_hits_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.no_hits_label.setWordWrap(True)
         self.no_hits_label.hide()
-        self.new_chat_button = QPushButton(self.tr("New chat"))
-        self.new_chat_button.setAccessibleName(self.tr("New chat"))
-        self.new_chat_button.setToolTip(self.tr("Start a new conversation (Ctrl+N)"))
+        self.new_chat_button = QPushButton()
         self.search_field = QLineEdit()
-        self.search_field.setPlaceholderText(self.tr("Search conversations"))
-        self.search_field.setAccessibleName(self.tr("Search conversations"))
-        self.search_field.setToolTip(
-            self.tr("Search the titles and messages of all conversations (Ctrl+F)")
-        )
         self.search_field.setClearButtonEnabled(True)
         self.search_field.installEventFilter(self)
         self._search_timer = QTimer(self)
@@ -141,14 +138,48 @@ class ConversationPanel(QWidget):
             view.customContextMenuRequested.connect(self.on_context_menu)
             view.selectionModel().currentChanged.connect(self.on_current_changed)
         self.new_chat_button.clicked.connect(self.new_chat_requested)
+        self.conversation_exported.connect(
+            lambda path: self.status_posted.emit(
+                self.tr("Conversation exported to {path}").format(path=path), 10_000
+            )
+        )
         self.search_field.textChanged.connect(self.on_search_text_changed)
         self.search_field.returnPressed.connect(self.run_search)
         self._update_actions()
+        self.retranslate()
 
-    def _list_view(self, model: ConversationListModel | SearchHitModel, name: str) -> QListView:
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
+
+    def retranslate(self) -> None:
+        """Every text in the interface's language (the lists' models translate as they
+        are read)."""
+        self.list.setAccessibleName(self.tr("Conversations"))
+        self.hit_list.setAccessibleName(self.tr("Search results"))
+        self.no_hits_label.setText(self.tr("No conversation matches."))
+        self.new_chat_button.setText(self.tr("New chat"))
+        self.new_chat_button.setAccessibleName(self.tr("New chat"))
+        self.new_chat_button.setToolTip(self.tr("Start a new conversation (Ctrl+N)"))
+        self.search_field.setPlaceholderText(self.tr("Search conversations"))
+        self.search_field.setAccessibleName(self.tr("Search conversations"))
+        self.search_field.setToolTip(
+            self.tr("Search the titles and messages of all conversations (Ctrl+F)")
+        )
+        self.rename_action.setText(self.tr("Rename…"))
+        self.delete_action.setText(self.tr("Delete…"))
+        self.export_markdown_action.setText(self.tr("Export as Markdown…"))
+        self.export_pdf_action.setText(self.tr("Export as PDF…"))
+        self.actions_button.setAccessibleName(self.tr("Conversation actions"))
+        self.actions_button.setToolTip(
+            self.tr("Rename, delete or export the selected conversation")
+        )
+
+    @staticmethod
+    def _list_view(model: ConversationListModel | SearchHitModel) -> QListView:
         view = QListView()
         view.setModel(model)
-        view.setAccessibleName(name)
         view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         view.setUniformItemSizes(True)
         view.setSpacing(3)
@@ -160,15 +191,15 @@ class ConversationPanel(QWidget):
     def _build_actions(self) -> None:
         """One set of actions on the current conversation: in the context menu, in the
         ⋯ button's menu, and on keys while a list has the focus."""
-        self.rename_action = QAction(self.tr("Rename…"), self)
+        self.rename_action = QAction(self)
         self.rename_action.setShortcut(QKeySequence(Qt.Key.Key_F2))
         self.rename_action.triggered.connect(self.ask_rename)
-        self.delete_action = QAction(self.tr("Delete…"), self)
+        self.delete_action = QAction(self)
         self.delete_action.setShortcut(QKeySequence(QKeySequence.StandardKey.Delete))
         self.delete_action.triggered.connect(self.confirm_delete)
-        self.export_markdown_action = QAction(self.tr("Export as Markdown…"), self)
+        self.export_markdown_action = QAction(self)
         self.export_markdown_action.triggered.connect(self.ask_export_markdown)
-        self.export_pdf_action = QAction(self.tr("Export as PDF…"), self)
+        self.export_pdf_action = QAction(self)
         self.export_pdf_action.triggered.connect(self.ask_export_pdf)
         self.conversation_actions = (
             self.rename_action,
@@ -188,10 +219,6 @@ class ConversationPanel(QWidget):
             action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         self.actions_button = QToolButton()
         self.actions_button.setText("⋯")
-        self.actions_button.setAccessibleName(self.tr("Conversation actions"))
-        self.actions_button.setToolTip(
-            self.tr("Rename, delete or export the selected conversation")
-        )
         self.actions_button.setMenu(self.actions_menu)
         self.actions_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
 
@@ -339,6 +366,23 @@ class ConversationPanel(QWidget):
                 return True
         return super().eventFilter(watched, event)
 
+    # --- the assistant's instructions --------------------------------------------------
+
+    def save_preset(self, conversation_id: int, preset: Preset) -> None:
+        """Make `preset` the conversation's system prompt, from its next answer."""
+        if self._store is None or self._tasks is None:
+            return
+        store = self._store
+        self._tasks.run_in_background(
+            lambda: store.set_system_prompt(conversation_id, preset.prompt),
+            lambda _: self.status_posted.emit(
+                self.tr("From the next answer: {preset}.").format(
+                    preset=preset_label(preset).lower()
+                ),
+                10_000,
+            ),
+        )
+
     # --- rename --------------------------------------------------------------------
 
     @Slot()
@@ -386,6 +430,9 @@ class ConversationPanel(QWidget):
         if self.searching:
             self.run_search()
         self.conversation_renamed.emit(conversation.id, conversation.title)
+        self.status_posted.emit(
+            self.tr("Renamed to “{title}”.").format(title=conversation.title), 5000
+        )
 
     # --- delete --------------------------------------------------------------------
 
@@ -434,6 +481,7 @@ class ConversationPanel(QWidget):
             self.run_search()
         self._update_actions()
         self.conversation_deleted.emit(conversation_id)
+        self.status_posted.emit(self.tr("Conversation deleted."), 5000)
 
     # --- export --------------------------------------------------------------------
 

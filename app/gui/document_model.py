@@ -126,6 +126,11 @@ class DocumentListModel(QStandardItemModel):
     def files(self) -> list[IndexedFile]:
         return list(self._files)
 
+    def retranslate(self) -> None:
+        """Make the rows again in the interface's language (their texts are computed once)."""
+        for row, file in enumerate(self._files):
+            self.setItem(row, 0, _row_item(file))
+
     def file_at(self, row: int) -> IndexedFile:
         return self._files[row]
 

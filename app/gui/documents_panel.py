@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtCore import QCoreApplication, Qt, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QEvent, Qt, Signal, Slot
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -56,23 +56,16 @@ class IngestProgressBox(QFrame):
         super().__init__(parent)
         self.setObjectName("ingestProgress")
         self.setFrameShape(QFrame.Shape.StyledPanel)
+        self._progress: IngestProgress | None = None  # the last shown
         self.file_label = QLabel()
-        self.file_label.setAccessibleName(self.tr("File being indexed"))
         self.file_label.setWordWrap(True)
         self.file_bar = QProgressBar()
-        self.file_bar.setAccessibleName(self.tr("Progress of this file"))
         self.file_bar.setRange(0, 100)
         self.file_bar.setTextVisible(False)
         self.overall_label = QLabel()
-        self.overall_label.setAccessibleName(self.tr("Indexing progress"))
         self.overall_bar = QProgressBar()
-        self.overall_bar.setAccessibleName(self.tr("Files indexed"))
         self.overall_bar.setFormat("%v / %m")
-        self.cancel_button = QPushButton(self.tr("Cancel"))
-        self.cancel_button.setAccessibleName(self.tr("Cancel indexing"))
-        self.cancel_button.setToolTip(
-            self.tr("Stop indexing; files already done stay in the library")
-        )
+        self.cancel_button = QPushButton()
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 6, 8, 6)
         layout.setSpacing(3)
@@ -81,8 +74,28 @@ class IngestProgressBox(QFrame):
         layout.addWidget(self.overall_label)
         layout.addWidget(self.overall_bar)
         layout.addWidget(self.cancel_button, 0, Qt.AlignmentFlag.AlignRight)
+        self.retranslate()
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
+
+    def retranslate(self) -> None:
+        self.file_label.setAccessibleName(self.tr("File being indexed"))
+        self.file_bar.setAccessibleName(self.tr("Progress of this file"))
+        self.overall_label.setAccessibleName(self.tr("Indexing progress"))
+        self.overall_bar.setAccessibleName(self.tr("Files indexed"))
+        self.cancel_button.setText(self.tr("Cancel"))
+        self.cancel_button.setAccessibleName(self.tr("Cancel indexing"))
+        self.cancel_button.setToolTip(
+            self.tr("Stop indexing; files already done stay in the library")
+        )
+        if self._progress is not None:
+            self._show_texts(self._progress)
 
     def show_waiting(self, text: str) -> None:
+        self._progress = None
         self.file_label.setText(text)
         self.file_bar.setRange(0, 0)  # busy until the first report
         self.overall_label.setText("")
@@ -91,9 +104,8 @@ class IngestProgressBox(QFrame):
         self.show()
 
     def show_progress(self, progress: IngestProgress) -> None:
-        name = file_name(progress.path)
-        stage = self.tr(STAGES[progress.stage]) if progress.stage in STAGES else progress.stage
-        self.file_label.setText(f"{name} — {stage}")
+        self._progress = progress
+        self._show_texts(progress)
         self.file_label.setToolTip(progress.path)
         self.file_bar.setRange(0, 100)
         share = STAGE_SHARE.get(progress.stage, 0)
@@ -105,8 +117,13 @@ class IngestProgressBox(QFrame):
         done = progress.file_index + (1 if progress.stage == "done" else 0)
         self.overall_bar.setRange(0, max(progress.files_total, 1))
         self.overall_bar.setValue(done)
-        self.overall_label.setText(overall_text(progress))
         self.show()
+
+    def _show_texts(self, progress: IngestProgress) -> None:
+        name = file_name(progress.path)
+        stage = self.tr(STAGES[progress.stage]) if progress.stage in STAGES else progress.stage
+        self.file_label.setText(f"{name} — {stage}")
+        self.overall_label.setText(overall_text(progress))
 
 
 def overall_text(progress: IngestProgress) -> str:
@@ -150,41 +167,26 @@ class DocumentsPanel(QWidget):
         self.model = DocumentListModel(self)
         self._library = ""
         self.library_combo = QComboBox()
-        self.library_combo.setAccessibleName(self.tr("Library"))
-        self.library_combo.setToolTip(
-            self.tr("The document library shown here, and that answers use")
-        )
         self.list = QListView()
         self.list.setModel(self.model)
-        self.list.setAccessibleName(self.tr("Documents in the library"))
         self.list.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.list.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.list.setWordWrap(True)  # reasons are read in full, not elided
         self.list.setTextElideMode(Qt.TextElideMode.ElideMiddle)
         self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.list.setSpacing(2)
-        self.empty_label = QLabel(self.tr(EMPTY_TEXT))
+        self.empty_label = QLabel()
         self.empty_label.setWordWrap(True)
         self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.empty_label.setForegroundRole(QPalette.ColorRole.PlaceholderText)
-        self.add_files_button = self._button(
-            self.tr("Add files…"), self.tr("Add documents to this library")
-        )
-        self.add_folder_button = self._button(
-            self.tr("Add folder…"), self.tr("Add every document in a folder and its subfolders")
-        )
-        self.remove_button = self._button(
-            self.tr("Remove"), self.tr("Take the selected files out of the library")
-        )
+        self.add_files_button = QPushButton()
+        self.add_folder_button = QPushButton()
+        self.remove_button = QPushButton()
         self.remove_button.setEnabled(False)
-        self.reindex_button = self._button(
-            self.tr("Re-index"),
-            self.tr("Read every file of this library again; forget files that are gone"),
-        )
+        self.reindex_button = QPushButton()
         self.progress = IngestProgressBox()
         self.progress.hide()
         self.summary_label = QLabel()
-        self.summary_label.setAccessibleName(self.tr("Last indexing result"))
         self.summary_label.setWordWrap(True)
         self.summary_label.setForegroundRole(QPalette.ColorRole.PlaceholderText)
         self.summary_label.hide()
@@ -216,13 +218,55 @@ class DocumentsPanel(QWidget):
         self.model.modelReset.connect(self.on_rows_changed)
         self.model.rowsInserted.connect(self.on_rows_changed)
         self.model.rowsRemoved.connect(self.on_rows_changed)
+        self.retranslate()
 
-    @staticmethod
-    def _button(text: str, tip: str) -> QPushButton:
-        button = QPushButton(text)
-        button.setAccessibleName(text.rstrip("…"))
-        button.setToolTip(tip)
-        return button
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
+
+    def retranslate(self) -> None:
+        """Every text in the interface's language, the files' statuses too."""
+        self.library_combo.setAccessibleName(self.tr("Library"))
+        self.library_combo.setToolTip(
+            self.tr("The document library shown here, and that answers use")
+        )
+        for data, text in (
+            (NEW_LIBRARY, self.tr("New library…")),
+            (DELETE_LIBRARY, self.tr("Delete this library…")),
+        ):
+            index = self.library_combo.findData(data)
+            if index >= 0:
+                self.library_combo.setItemText(index, text)
+        self.list.setAccessibleName(self.tr("Documents in the library"))
+        self.empty_label.setText(self.tr(EMPTY_TEXT))
+        for button, text, tip in (
+            (
+                self.add_files_button,
+                self.tr("Add files…"),
+                self.tr("Add documents to this library"),
+            ),
+            (
+                self.add_folder_button,
+                self.tr("Add folder…"),
+                self.tr("Add every document in a folder and its subfolders"),
+            ),
+            (
+                self.remove_button,
+                self.tr("Remove"),
+                self.tr("Take the selected files out of the library"),
+            ),
+            (
+                self.reindex_button,
+                self.tr("Re-index"),
+                self.tr("Read every file of this library again; forget files that are gone"),
+            ),
+        ):
+            button.setText(text)
+            button.setAccessibleName(text.rstrip("…"))
+            button.setToolTip(tip)
+        self.summary_label.setAccessibleName(self.tr("Last indexing result"))
+        self.model.retranslate()
 
     @property
     def library(self) -> str:

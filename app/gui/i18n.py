@@ -6,10 +6,15 @@ Source strings are English and marked in the code with `tr()` (a widget's own
 (pyside6-lupdate), where they are translated, and compiles the shipped
 `confidente_es.qm` (pyside6-lrelease). Qt's own strings (standard buttons,
 file dialogs) come from Qt's translations when they are installed.
+
+The language can change while the app runs (`switch_language`, from Settings):
+each widget sets its texts in a `retranslate` method, called from its
+constructor and again on the `LanguageChange` event Qt sends it then.
 """
 
 from __future__ import annotations
 
+import shiboken6
 from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
 
 from app.core.resources import resources_dir
@@ -66,5 +71,21 @@ def install_translators(app: QCoreApplication, setting: str) -> list[QTranslator
 
 def remove_translators(app: QCoreApplication, installed: list[QTranslator]) -> None:
     for translator in installed:
-        app.removeTranslator(translator)
+        if shiboken6.isValid(translator):  # not already replaced by `switch_language`
+            app.removeTranslator(translator)
     installed.clear()
+
+
+def switch_language(app: QCoreApplication, setting: str) -> None:
+    """Show the interface in another language now, without a restart.
+
+    The translators installed before (by `install_translators`, children of `app`)
+    are removed and deleted, and the new language's installed. Qt then sends every
+    widget a `LanguageChange` event, on which each one sets its texts again
+    (its `retranslate`).
+    """
+    for translator in app.findChildren(QTranslator):
+        app.removeTranslator(translator)
+        translator.deleteLater()
+    QLocale.setDefault(QLocale.system())  # English keeps the system's number formats, as at start
+    install_translators(app, setting)

@@ -13,7 +13,7 @@ import math
 from collections.abc import Mapping, Sequence
 from typing import Final, Literal
 
-from PySide6.QtCore import QPoint, QSize, QSizeF, Qt, QUrl, Signal, Slot
+from PySide6.QtCore import QEvent, QPoint, QSize, QSizeF, Qt, QUrl, Signal, Slot
 from PySide6.QtGui import (
     QColor,
     QContextMenuEvent,
@@ -23,6 +23,7 @@ from PySide6.QtGui import (
     QTextCharFormat,
 )
 from PySide6.QtWidgets import (
+    QApplication,
     QFrame,
     QHBoxLayout,
     QLabel,
@@ -77,8 +78,16 @@ class MarkdownText(QTextBrowser):
         self.document().setDocumentMargin(2)
         self.document().documentLayout().documentSizeChanged.connect(self.on_size_changed)
         self.anchorClicked.connect(self.on_anchor_clicked)
+        self._markdown: str | None = None  # rendered with the palette's colours, or plain text
+
+    def changeEvent(self, event: QEvent) -> None:
+        """A new palette (a theme change): render again, in its colours."""
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange and self._markdown is not None:
+            self.set_markdown(self._markdown)
 
     def set_markdown(self, text: str) -> None:
+        self._markdown = text
         palette = self.palette()
         code_background = palette.color(QPalette.ColorRole.AlternateBase)
         chip = QTextCharFormat()
@@ -120,6 +129,10 @@ class MarkdownText(QTextBrowser):
             self.citation_clicked.emit(int(url.path()))
         else:
             self.link_refused.emit(url.toString())
+
+    def set_plain(self, text: str) -> None:
+        self._markdown = None
+        self.setPlainText(text)
 
     def sizeHint(self) -> QSize:
         return QSize(200, self.height())
@@ -164,34 +177,26 @@ class MessageView(QFrame):
         self.message_id: int | None = None  # known once the message is stored
         self._text = ""
         self.setObjectName(f"{role}Message")
-        self.setAccessibleName(self.tr("Your message") if role == "user" else self.tr("Answer"))
         self.setFrameShape(QFrame.Shape.StyledPanel)
         self.setAutoFillBackground(True)
         self.setBackgroundRole(QPalette.ColorRole.Base)
-        if role == "user":
-            self._tint_background()
-        self.speaker = QLabel(self.tr(ROLE_NAMES[role]))
+        self._tint_background()
+        self.speaker = QLabel()
         font = self.speaker.font()
         font.setBold(True)
         self.speaker.setFont(font)
         self.body = MarkdownText()
-        self.body.setAccessibleName(self.tr(ROLE_NAMES[role]))
         self.sources_view = SourcesView()
         self.note = QLabel()
         self.note.setForegroundRole(QPalette.ColorRole.PlaceholderText)
         self.note.setWordWrap(True)
         self.note.hide()
-        self.copy_button = self._tool_button(self.tr("Copy"), self.tr("Copy this message"))
+        self.copy_button = self._tool_button()
         self.copy_button.clicked.connect(self.on_copy_clicked)
+        self.action_button = self._tool_button()  # Edit a question, regenerate an answer
         if role == "user":
-            self.action_button = self._tool_button(
-                self.tr("Edit"), self.tr("Edit this message and send it again")
-            )
             self.action_button.clicked.connect(lambda: self.edit_requested.emit(self))
         else:
-            self.action_button = self._tool_button(
-                self.tr("Regenerate"), self.tr("Write a new answer")
-            )
             self.action_button.clicked.connect(lambda: self.regenerate_requested.emit(self))
         header = QHBoxLayout()
         header.setContentsMargins(0, 0, 0, 0)
@@ -210,14 +215,39 @@ class MessageView(QFrame):
         self.sources_view.source_chosen.connect(self.source_chosen)
         self.sources_view.set_sources(sources)
         self.set_text(text)
+        self.retranslate()
 
-    def _tool_button(self, text: str, tip: str) -> QToolButton:
+    def _tool_button(self) -> QToolButton:
         button = QToolButton(self)
-        button.setText(text)
-        button.setToolTip(tip)
-        button.setAccessibleName(tip)
         button.setAutoRaise(True)
         return button
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        kind = event.type()
+        if kind == QEvent.Type.LanguageChange:
+            self.retranslate()
+        elif kind in (QEvent.Type.PaletteChange, QEvent.Type.ParentChange):
+            self._tint_background()  # the theme changed, or where the colours come from
+
+    def retranslate(self) -> None:
+        user = self.role == "user"
+        self.setAccessibleName(self.tr("Your message") if user else self.tr("Answer"))
+        self.speaker.setText(self.tr(ROLE_NAMES[self.role]))
+        self.body.setAccessibleName(self.tr(ROLE_NAMES[self.role]))
+        for button, text, tip in (
+            (self.copy_button, self.tr("Copy"), self.tr("Copy this message")),
+            (
+                self.action_button,
+                self.tr("Edit") if user else self.tr("Regenerate"),
+                self.tr("Edit this message and send it again")
+                if user
+                else self.tr("Write a new answer"),
+            ),
+        ):
+            button.setText(text)
+            button.setToolTip(tip)
+            button.setAccessibleName(tip)
 
     @property
     def text(self) -> str:
@@ -238,22 +268,29 @@ class MessageView(QFrame):
     def _tint_background(self) -> None:
         """Tell the user's messages apart with a hint of the highlight colour.
 
-        Mixed into the base colour, so text stays readable in light and dark themes.
+        Mixed into the base colour of the palette the bubble inherits (the parent's,
+        else the application's), so text stays readable in light and dark themes; done
+        again whenever that palette changes.
         """
-        palette = self.palette()
+        if self.role != "user":
+            return
+        parent = self.parentWidget()
+        inherited = parent.palette() if parent is not None else QApplication.palette(self)
         tint = mix(
-            palette.color(QPalette.ColorRole.Base),
-            palette.color(QPalette.ColorRole.Highlight),
+            inherited.color(QPalette.ColorRole.Base),
+            inherited.color(QPalette.ColorRole.Highlight),
             0.12,
         )
-        palette.setColor(QPalette.ColorRole.Base, tint)
-        self.setPalette(palette)
+        if self.palette().color(QPalette.ColorRole.Base) != tint:  # else no PaletteChange loop
+            palette = self.palette()
+            palette.setColor(QPalette.ColorRole.Base, tint)
+            self.setPalette(palette)
 
     def set_text(self, text: str) -> None:
         """Show `text`: answers as Markdown, the user's own words exactly as typed."""
         self._text = text
         if self.role == "user":
-            self.body.setPlainText(text)
+            self.body.set_plain(text)
         else:
             numbers = {source.n for source in self.sources}
             self.body.set_markdown(link_citations(text, numbers) if text else WAITING_TEXT)

@@ -214,6 +214,13 @@ class InstalledTableModel(QAbstractTableModel):
     def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008 (Qt signature)
         return 0 if parent.isValid() else len(self.HEADERS)
 
+    def retranslate(self) -> None:
+        """Have the views read the headers and cells again, in the interface's language."""
+        self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(self.HEADERS) - 1)
+        if self.rowCount():
+            last = self.index(self.rowCount() - 1, len(self.HEADERS) - 1)
+            self.dataChanged.emit(self.index(0, 0), last)
+
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
     ) -> object:
@@ -329,6 +336,13 @@ class CatalogTableModel(QAbstractTableModel):
 
     def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008 (Qt signature)
         return 0 if parent.isValid() else len(self.HEADERS)
+
+    def retranslate(self) -> None:
+        """Have the views read the headers and cells again, in the interface's language."""
+        self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(self.HEADERS) - 1)
+        if self.rowCount():
+            last = self.index(self.rowCount() - 1, len(self.HEADERS) - 1)
+            self.dataChanged.emit(self.index(0, 0), last)
 
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole

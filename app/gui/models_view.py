@@ -10,7 +10,7 @@ from __future__ import annotations
 from functools import partial
 from typing import cast
 
-from PySide6.QtCore import QModelIndex, Qt, Signal, Slot
+from PySide6.QtCore import QEvent, QModelIndex, Qt, Signal, Slot
 from PySide6.QtGui import QCloseEvent, QPalette, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -70,12 +70,10 @@ class DownloadRow(QFrame):
         self.bar.setFormat("%p %")
         self.detail = QLabel()
         self.detail.setWordWrap(True)
-        self.pause_button = QPushButton(self.tr("Pause"))
-        self.pause_button.setToolTip(self.tr("Stop for now; the part downloaded is kept for later"))
-        self.resume_button = QPushButton(self.tr("Resume"))
-        self.resume_button.setToolTip(self.tr("Go on from where the download stopped"))
-        self.cancel_button = QPushButton(self.tr("Cancel"))
-        self.cancel_button.setToolTip(self.tr("Stop the download and delete the part downloaded"))
+        self._state: DownloadState | None = None  # the last shown
+        self.pause_button = QPushButton()
+        self.resume_button = QPushButton()
+        self.cancel_button = QPushButton()
         buttons = QHBoxLayout()
         buttons.addWidget(self.detail, 1)
         for button in (self.pause_button, self.resume_button, self.cancel_button):
@@ -89,17 +87,39 @@ class DownloadRow(QFrame):
         self.pause_button.clicked.connect(lambda: self.pause_requested.emit(self.name))
         self.resume_button.clicked.connect(lambda: self.resume_requested.emit(self.name))
         self.cancel_button.clicked.connect(lambda: self.cancel_requested.emit(self.name))
+        self.retranslate()
 
-    def show_state(self, state: DownloadState) -> None:
-        self.title.setText(state.label)
-        self.detail.setText(state.text)
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
+
+    def retranslate(self) -> None:
+        """The buttons in the interface's language; the progress line is the controller's,
+        in the new language from its next report."""
+        self.pause_button.setText(self.tr("Pause"))
+        self.pause_button.setToolTip(self.tr("Stop for now; the part downloaded is kept for later"))
+        self.resume_button.setText(self.tr("Resume"))
+        self.resume_button.setToolTip(self.tr("Go on from where the download stopped"))
+        self.cancel_button.setText(self.tr("Cancel"))
+        self.cancel_button.setToolTip(self.tr("Stop the download and delete the part downloaded"))
+        if self._state is not None:
+            self._name_controls(self._state.label)
+
+    def _name_controls(self, label: str) -> None:
         for button, name in (
             (self.pause_button, self.tr("Pause the download of {label}")),
             (self.resume_button, self.tr("Resume the download of {label}")),
             (self.cancel_button, self.tr("Cancel the download of {label}")),
         ):
-            button.setAccessibleName(name.format(label=state.label))
-        self.bar.setAccessibleName(self.tr("Download of {label}").format(label=state.label))
+            button.setAccessibleName(name.format(label=label))
+        self.bar.setAccessibleName(self.tr("Download of {label}").format(label=label))
+
+    def show_state(self, state: DownloadState) -> None:
+        self._state = state
+        self.title.setText(state.label)
+        self.detail.setText(state.text)
+        self._name_controls(state.label)
         if state.status == "waiting" or (state.status == "running" and not state.total):
             self.bar.setRange(0, 0)  # busy
         else:
@@ -118,8 +138,6 @@ class ModelsDialog(QDialog):
     def __init__(self, controller: ModelsController, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.controller = controller
-        self.setWindowTitle(self.tr("Models"))
-        self.setAccessibleName(self.tr("Models"))
         self.setModal(False)
         self.resize(900, 620)
         self.rows: dict[str, DownloadRow] = {}
@@ -129,7 +147,6 @@ class ModelsDialog(QDialog):
         self._build_catalog()
         self._build_downloads()
         self.status_label = QLabel(reading_text())
-        self.status_label.setAccessibleName(self.tr("Models status"))
         self.status_label.setWordWrap(True)
         self.status_label.setForegroundRole(QPalette.ColorRole.PlaceholderText)
         close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
@@ -150,18 +167,68 @@ class ModelsDialog(QDialog):
         controller.model_added.connect(self.on_model_added)
         controller.token_status_read.connect(self.on_token_status_read)
         self.on_downloads_changed()
+        self.retranslate()
         if controller.overview is not None:
             self.on_overview_loaded(controller.overview)
 
-    def _build_header(self) -> None:
-        self.machine_label = QLabel(self.tr("This computer: …"))
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
+
+    def retranslate(self) -> None:
+        """Every text in the interface's language; the tables read theirs again."""
+        self.setWindowTitle(self.tr("Models"))
+        self.setAccessibleName(self.tr("Models"))
+        self.status_label.setAccessibleName(self.tr("Models status"))
         self.machine_label.setAccessibleName(self.tr("This computer"))
-        self.machine_label.setWordWrap(True)
-        self.token_button = QPushButton(self.tr("Hugging Face token…"))
+        overview = self.controller.overview
+        self.machine_label.setText(
+            machine_text(overview.machine) if overview is not None else self.tr("This computer: …")
+        )
+        self.token_button.setText(self.tr("Hugging Face token…"))
         self.token_button.setAccessibleName(self.tr("Hugging Face token"))
         self.token_button.setToolTip(
             self.tr("An access token for gated models, kept in the OS keychain only")
         )
+        self.installed_view.setAccessibleName(self.tr("Installed models"))
+        self.catalog_view.setAccessibleName(self.tr("Recommended models"))
+        for button, text, tip in (
+            (self.use_button, self.tr("Use"), self.tr("Chat and answer with the selected model")),
+            (
+                self.remove_button,
+                self.tr("Remove"),
+                self.tr("Take the selected model off the list"),
+            ),
+            (
+                self.add_button,
+                self.tr("Add a .gguf file…"),
+                self.tr("Use a GGUF model file from this computer, where it is"),
+            ),
+        ):
+            button.setText(text)
+            button.setAccessibleName(text.rstrip("…"))
+            button.setToolTip(tip)
+        self.tabs.setAccessibleName(self.tr("Model lists"))
+        self.tabs.setTabText(0, self.tr("&Installed"))
+        self.tabs.setTabText(1, self.tr("&Catalog"))
+        self.catalog_note.setText(
+            self.tr(
+                "Instruction-tuned models that run on a laptop, downloaded from Hugging Face and "
+                "checked against their published SHA-256. Hover over a fit to see why."
+            )
+        )
+        self.downloads_box.setTitle(self.tr("Downloads"))
+        self.downloads_box.setAccessibleName(self.tr("Downloads"))
+        self.installed.retranslate()
+        self.catalog.retranslate()  # its buttons follow (`_place_catalog_buttons`)
+        self._show_active_note()
+        self.on_selection_changed()
+
+    def _build_header(self) -> None:
+        self.machine_label = QLabel()
+        self.machine_label.setWordWrap(True)
+        self.token_button = QPushButton()
         self.token_button.clicked.connect(self.on_token_clicked)
         self.header = QHBoxLayout()
         self.header.addWidget(self.machine_label, 1)
@@ -169,7 +236,7 @@ class ModelsDialog(QDialog):
 
     def _build_installed(self) -> None:
         self.installed = InstalledTableModel(self)
-        self.installed_view = self._table(self.installed, self.tr("Installed models"))
+        self.installed_view = self._table(self.installed)
         header = self.installed_view.horizontalHeader()
         header.setSectionResizeMode(InstalledTableModel.NAME, QHeaderView.ResizeMode.Stretch)
         self.installed_view.doubleClicked.connect(self.on_installed_double_clicked)
@@ -177,16 +244,9 @@ class ModelsDialog(QDialog):
         self.active_note = QLabel()
         self.active_note.setWordWrap(True)
         self.active_note.hide()
-        self.use_button = self._button(
-            self.tr("Use"), self.tr("Chat and answer with the selected model")
-        )
-        self.remove_button = self._button(
-            self.tr("Remove"), self.tr("Take the selected model off the list")
-        )
-        self.add_button = self._button(
-            self.tr("Add a .gguf file…"),
-            self.tr("Use a GGUF model file from this computer, where it is"),
-        )
+        self.use_button = QPushButton()
+        self.remove_button = QPushButton()
+        self.add_button = QPushButton()
         self.use_button.clicked.connect(self.on_use_clicked)
         self.remove_button.clicked.connect(self.on_remove_clicked)
         self.add_button.clicked.connect(self.on_add_clicked)
@@ -201,13 +261,11 @@ class ModelsDialog(QDialog):
         layout.addWidget(self.active_note)
         layout.addLayout(buttons)
         self.tabs = QTabWidget()
-        self.tabs.setAccessibleName(self.tr("Model lists"))
-        self.tabs.addTab(page, self.tr("&Installed"))
-        self.on_selection_changed()
+        self.tabs.addTab(page, "")
 
     def _build_catalog(self) -> None:
         self.catalog = CatalogTableModel(self)
-        self.catalog_view = self._table(self.catalog, self.tr("Recommended models"))
+        self.catalog_view = self._table(self.catalog)
         header = self.catalog_view.horizontalHeader()
         header.setSectionResizeMode(CatalogTableModel.NAME, QHeaderView.ResizeMode.Stretch)
         # Fixed widths, so the columns do not jump when a button's text changes.
@@ -217,24 +275,18 @@ class ModelsDialog(QDialog):
         ):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.Fixed)
             header.resizeSection(column, QPushButton(widest).sizeHint().width() + 8)
-        note = QLabel(
-            self.tr(
-                "Instruction-tuned models that run on a laptop, downloaded from Hugging Face and "
-                "checked against their published SHA-256. Hover over a fit to see why."
-            )
-        )
-        note.setWordWrap(True)
+        self.catalog_note = QLabel()
+        self.catalog_note.setWordWrap(True)
         page = QWidget()
         layout = QVBoxLayout(page)
-        layout.addWidget(note)
+        layout.addWidget(self.catalog_note)
         layout.addWidget(self.catalog_view, 1)
-        self.tabs.addTab(page, self.tr("&Catalog"))
+        self.tabs.addTab(page, "")
         self.catalog.modelReset.connect(self._place_catalog_buttons)
         self.catalog.dataChanged.connect(self._place_catalog_buttons)
 
     def _build_downloads(self) -> None:
-        self.downloads_box = QGroupBox(self.tr("Downloads"))
-        self.downloads_box.setAccessibleName(self.tr("Downloads"))
+        self.downloads_box = QGroupBox()
         self.rows_layout = QVBoxLayout()
         self.rows_layout.setContentsMargins(0, 0, 0, 0)
         self.rows_layout.addStretch(1)
@@ -251,10 +303,9 @@ class ModelsDialog(QDialog):
         layout.addWidget(scroll)
 
     @staticmethod
-    def _table(model: InstalledTableModel | CatalogTableModel, name: str) -> QTableView:
+    def _table(model: InstalledTableModel | CatalogTableModel) -> QTableView:
         view = QTableView()
         view.setModel(model)
-        view.setAccessibleName(name)
         view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
@@ -264,13 +315,6 @@ class ModelsDialog(QDialog):
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setHighlightSections(False)
         return view
-
-    @staticmethod
-    def _button(text: str, tip: str) -> QPushButton:
-        button = QPushButton(text)
-        button.setAccessibleName(text.rstrip("…"))
-        button.setToolTip(tip)
-        return button
 
     # --- shown from the controller -----------------------------------------------------
 
@@ -286,17 +330,22 @@ class ModelsDialog(QDialog):
         row = self.installed.row_of(selected) if selected else None
         if row is not None:
             self.installed_view.selectRow(row)
+        self._show_active_note()
+        if self.status_label.text() == reading_text():
+            self.status_label.setText(self.controller.activity())
+        self.on_selection_changed()
+
+    def _show_active_note(self) -> None:
+        """Name the model in use when it is none of those listed."""
+        overview = self.controller.overview
         model_path = self.controller.model_path()
-        if survey.active is None and model_path:
+        if overview is not None and overview.active is None and model_path:
             self.active_note.setText(
                 self.tr("In use: {path} (not one of the models listed).").format(path=model_path)
             )
             self.active_note.show()
         else:
             self.active_note.hide()
-        if self.status_label.text() == reading_text():
-            self.status_label.setText(self.controller.activity())
-        self.on_selection_changed()
 
     @Slot()
     def on_downloads_changed(self) -> None:

@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Final
 
-from PySide6.QtCore import QCoreApplication, QSize, Qt, Signal, SignalInstance, Slot
+from PySide6.QtCore import QCoreApplication, QEvent, QSize, Qt, Signal, SignalInstance, Slot
 from PySide6.QtGui import QAccessible, QAccessibleEvent, QColor, QPalette, QValidator
 from PySide6.QtWidgets import (
     QAbstractButton,
@@ -76,7 +76,7 @@ DOCUMENTS_NOTE: Final = QT_TRANSLATE_NOOP(
 )
 APPEARANCE_NOTE: Final = QT_TRANSLATE_NOOP(
     "SettingsDialog",
-    "The theme and the font size change at once. The language changes at the next start.",
+    "The theme, the language and the font size change at once.",
 )
 PROBLEM_PREFIX: Final = QT_TRANSLATE_NOOP("SettingsDialog", "Not saved: ")
 
@@ -104,10 +104,8 @@ def describe_effects(changed: Iterable[str]) -> list[str]:
                 "re-index a library to apply them to its files.",
             )
         )
-    if names & NEXT_START_SETTINGS:
-        effects.append(
-            QCoreApplication.translate("SettingsDialog", "The language changes at the next start.")
-        )
+    # The language, like the appearance, changes at once (`SettingsController.apply`): that
+    # is the whole effect. NEXT_START_SETTINGS holds nothing else.
     if names - MODEL_LOAD_SETTINGS - INDEXING_SETTINGS - NEXT_START_SETTINGS - APPEARANCE_SETTINGS:
         effects.append(
             QCoreApplication.translate(
@@ -135,7 +133,13 @@ class AutoSpinBox(QSpinBox):
         super().__init__(parent)
         self._names = dict(names or {})
         self.setRange(low - 1, high)
-        self.setSpecialValueText(auto_text if auto_text is not None else self.tr("Auto"))
+        self.set_words(auto_text if auto_text is not None else self.tr("Auto"), names)
+
+    def set_words(self, auto_text: str, names: Mapping[int, str] | None = None) -> None:
+        """Say "Auto" and the named numbers in other words (another language)."""
+        if names is not None:
+            self._names = dict(names)
+        self.setSpecialValueText(auto_text)  # shows the value again, in the new words
 
     def optional_value(self) -> int | None:
         value = self.value()
@@ -185,22 +189,22 @@ class SettingsDialog(QDialog):
 
     def __init__(self, settings: Settings, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle(self.tr("Settings"))
-        self.setAccessibleName(self.tr("Settings"))
         self.setObjectName("settingsDialog")
         self._settings = settings  # what changes are made to
         self._shown: dict[str, Any] = {}  # the controls' values when last shown or given out
         self.fields: dict[str, _Field] = {}  # setting name: its control
         self.labels: dict[str, str] = {}  # setting name: its label, as the user sees it
+        self._label_widgets: dict[str, QLabel] = {}
         self.tabs = QTabWidget()
-        self.tabs.setAccessibleName(self.tr("Settings pages"))
-        self.tabs.addTab(self._model_page(), self.tr("&Model"))
-        self.tabs.addTab(self._answers_page(), self.tr("A&nswers"))
-        self.tabs.addTab(self._documents_page(), self.tr("&Documents"))
-        self.tabs.addTab(self._appearance_page(), self.tr("Appea&rance"))
+        for page in (
+            self._model_page(),
+            self._answers_page(),
+            self._documents_page(),
+            self._appearance_page(),
+        ):
+            self.tabs.addTab(page, "")
         self.problem_label = QLabel()
         self.problem_label.setObjectName("settingsProblem")
-        self.problem_label.setAccessibleName(self.tr("Problem"))
         self.problem_label.setWordWrap(True)
         self.problem_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.problem_label.hide()
@@ -214,6 +218,113 @@ class SettingsDialog(QDialog):
         self.apply_button = self.buttons.button(QDialogButtonBox.StandardButton.Apply)
         self.cancel_button = self.buttons.button(QDialogButtonBox.StandardButton.Cancel)
         self.defaults_button = self.buttons.button(QDialogButtonBox.StandardButton.RestoreDefaults)
+        self.ok_button.clicked.connect(self.on_ok_clicked)
+        self.apply_button.clicked.connect(self.on_apply_clicked)
+        self.cancel_button.clicked.connect(self.reject)
+        self.defaults_button.clicked.connect(self.on_restore_defaults_clicked)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.tabs, 1)
+        layout.addWidget(self.problem_label)
+        layout.addWidget(self.buttons)
+        self.retranslate()
+        self.show_settings(settings)
+        self.resize(_COMFORTABLE_SIZE.expandedTo(self.sizeHint()).boundedTo(_MAX_SIZE))
+
+    @property
+    def settings(self) -> Settings:
+        """The settings the dialog started from, or last gave out with Apply."""
+        return self._settings
+
+    # --- pages ------------------------------------------------------------------------------
+
+    def _model_page(self) -> QWidget:
+        self.model_file = QLineEdit()
+        self.model_file.setReadOnly(True)
+        self._model_file_label = QLabel()
+        self._model_file_label.setBuddy(self.model_file)
+        self._choose_note = QLabel()
+        self._choose_note.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+        self._gpu = AutoSpinBox(*int_limits("gpu_layers"))  # -1 is "All", a word of its own
+        self._context = self._spin("context_length", step=512)
+        self._threads = AutoSpinBox(*int_limits("threads"))
+        form = QFormLayout()
+        form.addRow(self._model_file_label, self.model_file)
+        form.addRow("", self._choose_note)
+        self._add(form, "gpu_layers", _auto_field(self._gpu))
+        self._add(form, "context_length", _int_field(self._context))
+        self._add(form, "threads", _auto_field(self._threads))
+        self._model_note = _note()
+        return _page(form, self._model_note)
+
+    def _answers_page(self) -> QWidget:
+        self._temperature = self._decimal("temperature")
+        self._top_p = self._decimal("top_p")
+        self._penalty = self._decimal("repeat_penalty")
+        self._max_tokens = self._spin("max_tokens", step=64)
+        self._sources = self._spin("sources", step=1)
+        form = QFormLayout()
+        self._add(form, "temperature", _float_field(self._temperature))
+        self._add(form, "top_p", _float_field(self._top_p))
+        self._add(form, "repeat_penalty", _float_field(self._penalty))
+        self._add(form, "max_tokens", _int_field(self._max_tokens))
+        self._add(form, "sources", _int_field(self._sources))
+        self._answers_note = _note()
+        return _page(form, self._answers_note)
+
+    def _documents_page(self) -> QWidget:
+        self.embedder_edit = QLineEdit()
+        self.embedder_edit.setClearButtonEnabled(True)
+        self.browse_button = QPushButton()
+        self.browse_button.clicked.connect(self.on_browse_clicked)
+        row = QHBoxLayout()
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self.embedder_edit, 1)
+        row.addWidget(self.browse_button)
+        self._chunk_size = self._spin("chunk_size", step=100)
+        self._overlap = self._spin("chunk_overlap", step=50)
+        embedder = _Field(
+            self.embedder_edit,
+            lambda: self.embedder_edit.text().strip() or None,
+            lambda value: self.embedder_edit.setText(value or ""),
+            self.embedder_edit.textChanged,
+        )
+        form = QFormLayout()
+        self._add(form, "embedding_model", embedder, row)
+        self._add(form, "chunk_size", _int_field(self._chunk_size))
+        self._add(form, "chunk_overlap", _int_field(self._overlap))
+        self._documents_note = _note()
+        return _page(form, self._documents_note)
+
+    def _appearance_page(self) -> QWidget:
+        self._theme = _combo(THEME_CHOICES)
+        self._language = _combo(LANGUAGE_CHOICES)
+        self._font_size = AutoSpinBox(*int_limits("font_size"))
+        self._font_size.setSuffix(" pt")
+        form = QFormLayout()
+        self._add(form, "theme", _combo_field(self._theme))
+        self._add(form, "language", _combo_field(self._language))
+        self._add(form, "font_size", _auto_field(self._font_size))
+        self._appearance_note = _note()
+        return _page(form, self._appearance_note)
+
+    # --- texts ------------------------------------------------------------------------------
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
+
+    def retranslate(self) -> None:
+        """Every text in the interface's language. The dialog can stay open across a
+        change of language (Apply), so none is set anywhere else."""
+        self.setWindowTitle(self.tr("Settings"))
+        self.setAccessibleName(self.tr("Settings"))
+        self.tabs.setAccessibleName(self.tr("Settings pages"))
+        for index, title in enumerate(
+            (self.tr("&Model"), self.tr("A&nswers"), self.tr("&Documents"), self.tr("Appea&rance"))
+        ):
+            self.tabs.setTabText(index, title)
+        self.problem_label.setAccessibleName(self.tr("Problem"))
         for button, name, tip in (
             (self.ok_button, self.tr("OK"), self.tr("Use the new settings and close")),
             (
@@ -233,151 +344,127 @@ class SettingsDialog(QDialog):
         ):
             button.setAccessibleName(name)
             button.setToolTip(tip)
-        self.ok_button.clicked.connect(self.on_ok_clicked)
-        self.apply_button.clicked.connect(self.on_apply_clicked)
-        self.cancel_button.clicked.connect(self.reject)
-        self.defaults_button.clicked.connect(self.on_restore_defaults_clicked)
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.tabs, 1)
-        layout.addWidget(self.problem_label)
-        layout.addWidget(self.buttons)
-        self.show_settings(settings)
-        self.resize(_COMFORTABLE_SIZE.expandedTo(self.sizeHint()).boundedTo(_MAX_SIZE))
+        self._retranslate_model_page()
+        self._retranslate_answers_page()
+        self._retranslate_documents_page()
+        self._retranslate_appearance_page()
 
-    @property
-    def settings(self) -> Settings:
-        """The settings the dialog started from, or last gave out with Apply."""
-        return self._settings
-
-    # --- pages ------------------------------------------------------------------------------
-
-    def _model_page(self) -> QWidget:
-        self.model_file = QLineEdit()
-        self.model_file.setReadOnly(True)
+    def _retranslate_model_page(self) -> None:
         self.model_file.setAccessibleName(self.tr("Model file"))
-        choose_note = QLabel(self.tr("Choose models in Model → Models… (Ctrl+M)."))
-        choose_note.setForegroundRole(QPalette.ColorRole.PlaceholderText)
-        low, high = int_limits("gpu_layers")  # -1 is "All", a word of its own
-        gpu = AutoSpinBox(low, high, names={-1: self.tr("All", "GPU layers")})
-        gpu.setToolTip(
+        self._model_file_label.setText(self.tr("Model &file:"))
+        self._choose_note.setText(self.tr("Choose models in Model → Models… (Ctrl+M)."))
+        self._gpu.set_words(self.tr("Auto"), {-1: self.tr("All", "GPU layers")})
+        self._gpu.setToolTip(
             self.tr(
                 "Layers of the model run on the graphics card. Auto: as many as fit in its free "
                 "memory (none without a supported GPU). All: every layer. 0: the processor only."
             )
         )
-        context = self._spin("context_length", step=512, suffix=self.tr(" tokens"))
-        context.setToolTip(
+        self._context.setSuffix(self.tr(" tokens"))
+        self._context.setToolTip(
             self.tr(
                 "How much text the model keeps in mind: the conversation, document excerpts and "
                 "the answer. More needs more memory."
             )
         )
-        cores = physical_cores()
-        threads = AutoSpinBox(*int_limits("threads"), self.tr("Auto (%n cores)", "", cores))
-        threads.setToolTip(
+        self._threads.set_words(self.tr("Auto (%n cores)", "", physical_cores()))
+        self._threads.setToolTip(
             self.tr("Processor threads used by the model. Auto: one per physical core.")
         )
-        form = QFormLayout()
-        form.addRow(self.tr("Model &file:"), self.model_file)
-        form.addRow("", choose_note)
-        self._add(form, "gpu_layers", self.tr("&GPU layers:"), _auto_field(gpu))
-        self._add(form, "context_length", self.tr("Conte&xt length:"), _int_field(context))
-        self._add(form, "threads", self.tr("&Threads:"), _auto_field(threads))
-        return _page(form, self.tr(MODEL_NOTE))
+        self._label("gpu_layers", self.tr("&GPU layers:"))
+        self._label("context_length", self.tr("Conte&xt length:"))
+        self._label("threads", self.tr("&Threads:"))
+        self._model_note.setText(self.tr(MODEL_NOTE))
+        self._show_model_file()
 
-    def _answers_page(self) -> QWidget:
-        temperature = self._decimal("temperature")
-        temperature.setToolTip(
+    def _retranslate_answers_page(self) -> None:
+        self._temperature.setToolTip(
             self.tr("Lower: steadier, more literal answers. Higher: more varied.")
         )
-        top_p = self._decimal("top_p")
-        top_p.setToolTip(
+        self._top_p.setToolTip(
             self.tr("Only the likeliest words that together reach this share are used.")
         )
-        penalty = self._decimal("repeat_penalty")
-        penalty.setToolTip(self.tr("Above 1, the model is discouraged from repeating itself."))
-        max_tokens = self._spin("max_tokens", step=64, suffix=self.tr(" tokens"))
-        max_tokens.setToolTip(
+        self._penalty.setToolTip(
+            self.tr("Above 1, the model is discouraged from repeating itself.")
+        )
+        self._max_tokens.setSuffix(self.tr(" tokens"))
+        self._max_tokens.setToolTip(
             self.tr(
                 "The longest answer, in tokens (about ¾ of a word each); less than the context."
             )
         )
-        sources = self._spin("sources", step=1)
-        sources.setToolTip(
+        self._sources.setToolTip(
             self.tr("Excerpts from your documents given to the model for each answer.")
         )
-        form = QFormLayout()
-        self._add(form, "temperature", self.tr("&Temperature:"), _float_field(temperature))
-        self._add(form, "top_p", self.tr("Top-&p:"), _float_field(top_p))
-        self._add(form, "repeat_penalty", self.tr("Repeat pena&lty:"), _float_field(penalty))
-        self._add(form, "max_tokens", self.tr("Ma&x tokens per answer:"), _int_field(max_tokens))
-        self._add(form, "sources", self.tr("&Sources per document answer:"), _int_field(sources))
-        return _page(form, self.tr(ANSWERS_NOTE))
+        self._label("temperature", self.tr("&Temperature:"))
+        self._label("top_p", self.tr("Top-&p:"))
+        self._label("repeat_penalty", self.tr("Repeat pena&lty:"))
+        self._label("max_tokens", self.tr("Ma&x tokens per answer:"))
+        self._label("sources", self.tr("&Sources per document answer:"))
+        self._answers_note.setText(self.tr(ANSWERS_NOTE))
 
-    def _documents_page(self) -> QWidget:
-        self.embedder_edit = QLineEdit()
+    def _retranslate_documents_page(self) -> None:
         self.embedder_edit.setPlaceholderText(self.tr(STARTER_EMBEDDER_TEXT))
-        self.embedder_edit.setClearButtonEnabled(True)
         self.embedder_edit.setToolTip(
             self.tr(
                 "A folder holding a sentence-transformers model; leave empty for the built-in one"
             )
         )
-        self.browse_button = QPushButton(self.tr("&Browse…"))
+        self.browse_button.setText(self.tr("&Browse…"))
         self.browse_button.setAccessibleName(self.tr("Browse for an embedding model folder"))
         self.browse_button.setToolTip(self.tr("Choose the folder of an embedding model"))
-        self.browse_button.clicked.connect(self.on_browse_clicked)
-        row = QHBoxLayout()
-        row.setContentsMargins(0, 0, 0, 0)
-        row.addWidget(self.embedder_edit, 1)
-        row.addWidget(self.browse_button)
-        chunk_size = self._spin("chunk_size", step=100, suffix=self.tr(" characters"))
-        chunk_size.setToolTip(self.tr("How long the passages are that documents are cut into."))
-        overlap = self._spin("chunk_overlap", step=50, suffix=self.tr(" characters"))
-        overlap.setToolTip(
+        self._chunk_size.setSuffix(self.tr(" characters"))
+        self._chunk_size.setToolTip(
+            self.tr("How long the passages are that documents are cut into.")
+        )
+        self._overlap.setSuffix(self.tr(" characters"))
+        self._overlap.setToolTip(
             self.tr("Text repeated between neighbouring passages; at most half a passage.")
         )
-        embedder = _Field(
-            self.embedder_edit,
-            lambda: self.embedder_edit.text().strip() or None,
-            lambda value: self.embedder_edit.setText(value or ""),
-            self.embedder_edit.textChanged,
-        )
-        form = QFormLayout()
-        self._add(form, "embedding_model", self.tr("&Embedding model folder:"), embedder, row)
-        self._add(form, "chunk_size", self.tr("Chunk si&ze:"), _int_field(chunk_size))
-        self._add(form, "chunk_overlap", self.tr("Chunk o&verlap:"), _int_field(overlap))
-        return _page(form, self.tr(DOCUMENTS_NOTE))
+        self._label("embedding_model", self.tr("&Embedding model folder:"))
+        self._label("chunk_size", self.tr("Chunk si&ze:"))
+        self._label("chunk_overlap", self.tr("Chunk o&verlap:"))
+        self._documents_note.setText(self.tr(DOCUMENTS_NOTE))
 
-    def _appearance_page(self) -> QWidget:
-        theme = _combo(THEME_CHOICES)
-        theme.setToolTip(self.tr("Light or dark colours, or the same as the system's"))
-        language = _combo(LANGUAGE_CHOICES)
-        language.setToolTip(self.tr("The language of menus and messages, from the next start"))
+    def _retranslate_appearance_page(self) -> None:
+        for combo in (self._theme, self._language):
+            for index, (text, _value) in enumerate(
+                THEME_CHOICES if combo is self._theme else LANGUAGE_CHOICES
+            ):
+                combo.setItemText(index, _tr(text))
+        self._theme.setToolTip(self.tr("Light or dark colours, or the same as the system's"))
+        self._language.setToolTip(self.tr("The language of menus and messages"))
         default_size = system_font().pointSize()
-        auto = (
+        self._font_size.set_words(
             self.tr("Auto ({size} pt)").format(size=default_size)
             if default_size > 0
             else self.tr("Auto")
         )
-        font_size = AutoSpinBox(*int_limits("font_size"), auto)
-        font_size.setSuffix(" pt")
-        font_size.setToolTip(self.tr("The size of text everywhere in Confidente, in points"))
-        form = QFormLayout()
-        self._add(form, "theme", self.tr("&Theme:"), _combo_field(theme))
-        self._add(form, "language", self.tr("&Language:"), _combo_field(language))
-        self._add(form, "font_size", self.tr("&Font size:"), _auto_field(font_size))
-        return _page(form, self.tr(APPEARANCE_NOTE))
+        self._font_size.setToolTip(self.tr("The size of text everywhere in Confidente, in points"))
+        self._label("theme", self.tr("&Theme:"))
+        self._label("language", self.tr("&Language:"))
+        self._label("font_size", self.tr("&Font size:"))
+        self._appearance_note.setText(self.tr(APPEARANCE_NOTE))
 
-    def _add(
-        self, form: QFormLayout, name: str, text: str, field: _Field, row: QLayout | None = None
-    ) -> None:
-        """Put a setting's control on the form (in `row` if given), named for assistive
-        tools, with its label's mnemonic leading to it; follow its changes."""
-        self.fields[name] = field
+    def _label(self, name: str, text: str) -> None:
+        """A setting's label, and its control's name for assistive tools."""
         self.labels[name] = text.replace("&", "").rstrip(":")
-        field.widget.setAccessibleName(self.labels[name])
-        label = QLabel(text)
+        self._label_widgets[name].setText(text)
+        self.fields[name].widget.setAccessibleName(self.labels[name])
+
+    def _show_model_file(self) -> None:
+        path = self._settings.model_path
+        self.model_file.setText(path or self.tr(STARTER_MODEL_TEXT))
+        self.model_file.setToolTip(path or self.tr(STARTER_MODEL_TEXT))
+        self.model_file.setCursorPosition(0)
+
+    def _add(self, form: QFormLayout, name: str, field: _Field, row: QLayout | None = None) -> None:
+        """Put a setting's control on the form (in `row` if given), with its label's
+        mnemonic leading to it (the label's text is set by `retranslate`); follow its
+        changes."""
+        self.fields[name] = field
+        label = QLabel()
+        self._label_widgets[name] = label
         label.setBuddy(field.widget)
         if row is None:
             form.addRow(label, field.widget)
@@ -386,11 +473,10 @@ class SettingsDialog(QDialog):
         field.changed.connect(self.on_edited)
 
     @staticmethod
-    def _spin(name: str, *, step: int, suffix: str = "") -> QSpinBox:
+    def _spin(name: str, *, step: int) -> QSpinBox:
         spin = QSpinBox()
         spin.setRange(*int_limits(name))
         spin.setSingleStep(step)
-        spin.setSuffix(suffix)
         spin.setGroupSeparatorShown(True)
         return spin
 
@@ -407,9 +493,7 @@ class SettingsDialog(QDialog):
     def show_settings(self, settings: Settings) -> None:
         """Show these values, dropping any edits; changes are counted from them."""
         self._settings = settings
-        self.model_file.setText(settings.model_path or self.tr(STARTER_MODEL_TEXT))
-        self.model_file.setToolTip(settings.model_path or self.tr(STARTER_MODEL_TEXT))
-        self.model_file.setCursorPosition(0)
+        self._show_model_file()
         for name, field in self.fields.items():
             field.write(getattr(settings, name))
         self._shown = self.values()
@@ -526,11 +610,16 @@ _COMFORTABLE_SIZE: Final = QSize(620, 380)
 _MAX_SIZE: Final = QSize(780, 560)  # fits an 800 x 600 screen with a window frame
 
 
-def _page(form: QFormLayout, note: str) -> QWidget:
-    form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
-    note_label = QLabel(note)
+def _note() -> QLabel:
+    """The line at the foot of a page saying when its values take effect."""
+    note_label = QLabel()
     note_label.setWordWrap(True)
     note_label.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+    return note_label
+
+
+def _page(form: QFormLayout, note_label: QLabel) -> QWidget:
+    form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
     page = QWidget()
     layout = QVBoxLayout(page)
     layout.addLayout(form)
@@ -549,9 +638,10 @@ def _page_of(widget: QWidget, tabs: QTabWidget) -> int:
 
 
 def _combo(choices: Iterable[tuple[str, str]]) -> QComboBox:
+    """A choice of values; their texts are set by `retranslate`."""
     combo = QComboBox()
-    for text, value in choices:
-        combo.addItem(_tr(text), value)
+    for _text, value in choices:
+        combo.addItem("", value)
     return combo
 
 

@@ -5,7 +5,7 @@ only, so the passage is found with a `QPdfSearchModel` searching a run of its
 words that QtPdf's own text of that page contains (the index was built from
 pypdf's text, which can differ in spacing or hyphenation), and that result is
 made current. Other formats are shown as the text the index was built from,
-read again off the GUI thread by `DocumentService.read_document`, with the
+read again off the GUI thread by `Documents.read_document`, with the
 passage's [start, end) selected. A file that is gone, changed or broken gives
 a message in the viewer, never an error dialog.
 
@@ -22,6 +22,7 @@ from PySide6.QtCore import (
     QBuffer,
     QByteArray,
     QCoreApplication,
+    QEvent,
     QIODevice,
     QModelIndex,
     QPointF,
@@ -44,9 +45,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.core.documents.api import Documents
 from app.core.documents.extract import ExtractionLimits
 from app.core.documents.records import Extracted, Source
-from app.core.documents.service import DocumentService
 from app.core.errors import ConfidenteError
 from app.gui.document_model import file_name
 from app.gui.i18n import QT_TRANSLATE_NOOP
@@ -161,7 +162,7 @@ def read_pdf_bytes(path: str, limit: int = MAX_PDF_BYTES) -> bytes | str:
     return data
 
 
-def _read(documents: DocumentService, path: str) -> Extracted | str:
+def _read(documents: Documents, path: str) -> Extracted | str:
     """Off the GUI thread: the document's text, or why it cannot be read."""
     try:
         return documents.read_document(path)
@@ -185,7 +186,7 @@ class SourceViewer(QDialog):
     passage_shown = Signal()
 
     def __init__(
-        self, documents: DocumentService, tasks: TaskManager, parent: QWidget | None = None
+        self, documents: Documents, tasks: TaskManager, parent: QWidget | None = None
     ) -> None:
         super().__init__(parent)
         self._documents = documents
@@ -194,21 +195,16 @@ class SourceViewer(QDialog):
         self._page_index = 0
         self.source: Source | None = None
         self.highlighted = False
-        self.setWindowTitle(self.tr("Source"))
-        self.setAccessibleName(self.tr("Source viewer"))
         self.resize(760, 860)
 
         self.header = QLabel()
-        self.header.setAccessibleName(self.tr("Source"))
         self.header.setWordWrap(True)
         self.header.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.note = QLabel()
-        self.note.setAccessibleName(self.tr("Note about the passage"))
         self.note.setWordWrap(True)
         self.note.setForegroundRole(QPalette.ColorRole.PlaceholderText)
         self.note.hide()
         self.message = QLabel()
-        self.message.setAccessibleName(self.tr("Message"))
         self.message.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.message.setWordWrap(True)
         self.message.setTextFormat(Qt.TextFormat.PlainText)
@@ -218,13 +214,11 @@ class SourceViewer(QDialog):
         self.pdf_search = QPdfSearchModel(self)
         self.pdf_search.setDocument(self.pdf_document)
         self.pdf_view = QPdfView()
-        self.pdf_view.setAccessibleName(self.tr("Document page"))
         self.pdf_view.setDocument(self.pdf_document)
         self.pdf_view.setPageMode(QPdfView.PageMode.MultiPage)
         self.pdf_view.setZoomMode(QPdfView.ZoomMode.FitToWidth)
         self.pdf_view.setSearchModel(self.pdf_search)
         self.text_view = QPlainTextEdit()
-        self.text_view.setAccessibleName(self.tr("Document text"))
         self.text_view.setReadOnly(True)
         self.text_view.setTextInteractionFlags(
             Qt.TextInteractionFlag.TextSelectableByMouse
@@ -248,6 +242,29 @@ class SourceViewer(QDialog):
         self._search_timer.timeout.connect(self.on_search_timed_out)
         self.pdf_search.rowsInserted.connect(self.on_search_results)
         self.pdf_search.modelReset.connect(self.on_search_results)
+        self.retranslate()
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
+
+    def retranslate(self) -> None:
+        """The viewer's own texts; the passage's note stays in the language it was shown in."""
+        self.setAccessibleName(self.tr("Source viewer"))
+        self.header.setAccessibleName(self.tr("Source"))
+        self.note.setAccessibleName(self.tr("Note about the passage"))
+        self.message.setAccessibleName(self.tr("Message"))
+        self.pdf_view.setAccessibleName(self.tr("Document page"))
+        self.text_view.setAccessibleName(self.tr("Document text"))
+        source = self.source
+        if source is None:
+            self.setWindowTitle(self.tr("Source"))
+            return
+        name = file_name(source.path)
+        where = self.tr("page {page}").format(page=source.page) if source.page is not None else ""
+        self.setWindowTitle(f"[{source.n}] {name}" + (f", {where}" if where else ""))
+        self.header.setText(f"[{source.n}] {name}" + (f" — {where}" if where else ""))
 
     # --- what to show --------------------------------------------------------------
 
@@ -258,10 +275,7 @@ class SourceViewer(QDialog):
         self._search_timer.stop()
         self.pdf_search.setSearchString("")
         self.pdf_view.setCurrentSearchResultIndex(-1)
-        name = file_name(source.path)
-        where = self.tr("page {page}").format(page=source.page) if source.page is not None else ""
-        self.setWindowTitle(f"[{source.n}] {name}" + (f", {where}" if where else ""))
-        self.header.setText(f"[{source.n}] {name}" + (f" — {where}" if where else ""))
+        self.retranslate()  # the title and header name this source
         self.header.setToolTip(source.path)
         self._set_note("")
         self._show_message(self.tr("Opening…"))

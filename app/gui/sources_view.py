@@ -11,7 +11,7 @@ from __future__ import annotations
 import html
 from collections.abc import Sequence
 
-from PySide6.QtCore import QCoreApplication, Qt, QUrl, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QEvent, Qt, QUrl, Signal, Slot
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QFrame, QLabel, QVBoxLayout, QWidget
 
@@ -62,21 +62,33 @@ class SourcesView(QFrame):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("sources")
-        self.setAccessibleName(self.tr("Sources"))
         self.setFrameShape(QFrame.Shape.NoFrame)
         self._sources: tuple[Source, ...] = ()
         self._layout = QVBoxLayout(self)
         self._layout.setContentsMargins(0, 4, 0, 0)
         self._layout.setSpacing(2)
-        self.title = QLabel(self.tr("Sources"))
+        self.title = QLabel()
         font = self.title.font()
         font.setBold(True)
         font.setPointSizeF(font.pointSizeF() * 0.9)
         self.title.setFont(font)
         self.title.setForegroundRole(QPalette.ColorRole.PlaceholderText)
         self._layout.addWidget(self.title)
-        self.rows: list[QLabel] = []
+        self.rows: list[QLabel] = []  # one per source, in order
         self.hide()
+        self.retranslate()
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() in (QEvent.Type.LanguageChange, QEvent.Type.PaletteChange):
+            self.retranslate()  # the rows' muted colour is the palette's, written in their text
+
+    def retranslate(self) -> None:
+        """The texts in the interface's language, the rows' colours from the palette."""
+        self.setAccessibleName(self.tr("Sources"))
+        self.title.setText(self.tr("Sources"))
+        for row, source in zip(self.rows, self._sources, strict=True):
+            self._show_row(row, source)
 
     @property
     def sources(self) -> tuple[Source, ...]:
@@ -95,13 +107,7 @@ class SourcesView(QFrame):
         self.setVisible(bool(self._sources))
 
     def _row(self, source: Source) -> QLabel:
-        muted = self.palette().color(QPalette.ColorRole.PlaceholderText).name()
-        text = (
-            f'<a href="{CITE_SCHEME}:{source.n}" style="text-decoration:none">'
-            f"<b>[{source.n}]</b> {html.escape(where(source))}</a>"
-            f'<br><span style="color:{muted}">{html.escape(snippet(source.text))}</span>'
-        )
-        row = QLabel(text)
+        row = QLabel()
         row.setTextFormat(Qt.TextFormat.RichText)
         row.setWordWrap(True)
         row.setOpenExternalLinks(False)
@@ -109,12 +115,21 @@ class SourcesView(QFrame):
             Qt.TextInteractionFlag.LinksAccessibleByMouse
             | Qt.TextInteractionFlag.LinksAccessibleByKeyboard
         )
+        row.linkActivated.connect(self.on_link_activated)
+        self._show_row(row, source)
+        return row
+
+    def _show_row(self, row: QLabel, source: Source) -> None:
+        muted = self.palette().color(QPalette.ColorRole.PlaceholderText).name()
+        row.setText(
+            f'<a href="{CITE_SCHEME}:{source.n}" style="text-decoration:none">'
+            f"<b>[{source.n}]</b> {html.escape(where(source))}</a>"
+            f'<br><span style="color:{muted}">{html.escape(snippet(source.text))}</span>'
+        )
         row.setAccessibleName(
             self.tr("Source {n}: {where}").format(n=source.n, where=where(source))
         )
         row.setToolTip(self.tr("{path}\nOpen the passage").format(path=source.path))
-        row.linkActivated.connect(self.on_link_activated)
-        return row
 
     @Slot(str)
     def on_link_activated(self, link: str) -> None:

@@ -7,7 +7,9 @@ always names the model, its device, and the speed of the last answer.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
+from typing import Literal
+
+from PySide6.QtCore import QEvent, Signal
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import (
     QFrame,
@@ -41,7 +43,7 @@ class ModelBanner(QFrame):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("modelBanner")
-        self.setAccessibleName(self.tr("Model status"))
+        self._shown: tuple[str, str] = ("loading", "")  # the state shown, and its detail
         self.setFrameShape(QFrame.Shape.StyledPanel)
         self.setAutoFillBackground(True)
         self.setBackgroundRole(QPalette.ColorRole.ToolTipBase)
@@ -49,22 +51,42 @@ class ModelBanner(QFrame):
         self.label = QLabel()
         self.label.setWordWrap(True)
         self.label.setForegroundRole(QPalette.ColorRole.ToolTipText)
-        self.retry_button = QPushButton(self.tr("Retry loading"))
-        self.retry_button.setAccessibleName(self.tr("Retry loading the model"))
+        self.retry_button = QPushButton()
         self.retry_button.clicked.connect(self.retry_requested)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(12, 6, 12, 6)
         layout.addWidget(self.label, 1)
         layout.addWidget(self.retry_button)
+        self.retranslate()
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
+
+    def retranslate(self) -> None:
+        self.setAccessibleName(self.tr("Model status"))
+        self.retry_button.setText(self.tr("Retry loading"))
+        self.retry_button.setAccessibleName(self.tr("Retry loading the model"))
+        self._show_label()
+
+    def _show_label(self) -> None:
+        state, detail = self._shown
+        if state == "loading":
+            text = self.tr(LOADING_TEXT)
+            self.label.setText(f"{text}\n{detail}" if detail else text)
+        else:
+            self.label.setText(self.tr(FAILED_TEXT).format(error=detail))
 
     def show_loading(self, detail: str = "") -> None:
-        text = self.tr(LOADING_TEXT)
-        self.label.setText(f"{text}\n{detail}" if detail else text)
+        self._shown = ("loading", detail)
+        self._show_label()
         self.retry_button.hide()
         self.show()
 
     def show_failed(self, error: str) -> None:
-        self.label.setText(self.tr(FAILED_TEXT).format(error=error))
+        self._shown = ("failed", error)
+        self._show_label()
         self.retry_button.show()
         self.show()
 
@@ -74,25 +96,39 @@ class AppStatusBar(QStatusBar):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self._model: ModelInfo | Literal["loading"] | None = "loading"
+        self._stats: GenerationStats | None = None  # of the last answer
         self.progress = QProgressBar()
-        self.progress.setAccessibleName(self.tr("Model preparation progress"))
         self.progress.setMaximumWidth(160)
         self.progress.hide()
         self.model_label = QLabel()
-        self.model_label.setAccessibleName(self.tr("Model"))
         self.speed_label = QLabel()
-        self.speed_label.setAccessibleName(self.tr("Speed of the last answer"))
         self.indexing_label = QLabel()
-        self.indexing_label.setAccessibleName(self.tr("Indexing"))
         self.indexing_label.setContentsMargins(0, 0, 12, 0)
         self.indexing_label.hide()
         self.addPermanentWidget(self.indexing_label)
         self.addPermanentWidget(self.progress)
         self.addPermanentWidget(self.model_label)
         self.addPermanentWidget(self.speed_label)
+        self.retranslate()
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
+
+    def retranslate(self) -> None:
+        """The labels in the interface's language; a passing message is left to expire."""
+        self.progress.setAccessibleName(self.tr("Model preparation progress"))
+        self.model_label.setAccessibleName(self.tr("Model"))
+        self.speed_label.setAccessibleName(self.tr("Speed of the last answer"))
+        self.indexing_label.setAccessibleName(self.tr("Indexing"))
+        self._show_model_label()
+        self._show_speed_label()
 
     def show_loading(self) -> None:
-        self.model_label.setText(self.tr("Model: loading…"))
+        self._model = "loading"
+        self._show_model_label()
 
     def show_progress(self, done: int, total: int) -> None:
         self.progress.setRange(0, 1000)
@@ -106,6 +142,14 @@ class AppStatusBar(QStatusBar):
 
     def show_model(self, info: ModelInfo | None) -> None:
         self.progress.hide()
+        self._model = info
+        self._show_model_label()
+
+    def _show_model_label(self) -> None:
+        info = self._model
+        if info == "loading":
+            self.model_label.setText(self.tr("Model: loading…"))
+            return
         if info is None:
             self.model_label.setText(self.tr("Model: none loaded"))
             return
@@ -122,6 +166,13 @@ class AppStatusBar(QStatusBar):
         )
 
     def show_speed(self, stats: GenerationStats) -> None:
+        self._stats = stats
+        self._show_speed_label()
+
+    def _show_speed_label(self) -> None:
+        stats = self._stats
+        if stats is None:
+            return
         speed = stats.tokens_per_second
         if speed:
             text = self.tr("{speed} tokens/s").format(speed=f"{speed:.1f}")

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QVBoxLayout, QWidget
 
 from app.core.paths import AppPaths
 from app.gui.i18n import QT_TRANSLATE_NOOP
+from app.gui.tasks import TaskManager
 
 MARKER = "welcomed"
 
@@ -50,23 +51,63 @@ def first_run(paths: AppPaths) -> bool:
 class WelcomeDialog(QDialog):
     def __init__(self, paths: AppPaths, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self._paths = paths
         self.setObjectName("welcomeDialog")
+        self.text = QLabel()
+        self.text.setObjectName("welcomeText")
+        self.text.setTextFormat(Qt.TextFormat.RichText)
+        self.text.setWordWrap(True)
+        self.text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok)
+        self.buttons.accepted.connect(self.accept)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.text)
+        layout.addWidget(self.buttons)
+        self.setMinimumWidth(520)
+        self.retranslate()
+
+    def event(self, event: QEvent) -> bool:
+        handled = super().event(event)
+        if event.type() == QEvent.Type.LanguageChange:
+            # After the children: the button box names its standard buttons again first.
+            self.retranslate()
+        return handled
+
+    def retranslate(self) -> None:
         self.setWindowTitle(self.tr("Welcome to Confidente"))
         self.setAccessibleName(self.tr("Welcome to Confidente"))
         html = self.tr(WELCOME_HTML)
-        text = QLabel(html.format(data=_escaped(paths.data), config=_escaped(paths.config)))
-        text.setObjectName("welcomeText")
-        text.setAccessibleName(self.tr("Welcome text"))
-        text.setTextFormat(Qt.TextFormat.RichText)
-        text.setWordWrap(True)
-        text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok)
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(self.tr("Start"))
-        buttons.accepted.connect(self.accept)
-        layout = QVBoxLayout(self)
-        layout.addWidget(text)
-        layout.addWidget(buttons)
-        self.setMinimumWidth(520)
+        paths = self._paths
+        self.text.setText(html.format(data=_escaped(paths.data), config=_escaped(paths.config)))
+        self.text.setAccessibleName(self.tr("Welcome text"))
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText(self.tr("Start"))
+
+
+class Welcomer(QObject):
+    """Shows the welcome over `window` on the first start, after checking the marker
+    in the background; never once `stop` was called (the window was closed)."""
+
+    def __init__(self, paths: AppPaths, tasks: TaskManager, window: QWidget) -> None:
+        super().__init__(window)
+        self._paths = paths
+        self._tasks = tasks
+        self._window = window
+        self._stopped = False
+        self.dialog: WelcomeDialog | None = None
+
+    def welcome_if_first_run(self) -> None:
+        """On the first start of this installation, say where data lives and what to do."""
+        paths = self._paths
+        self._tasks.run_in_background(lambda: first_run(paths), self._welcome)
+
+    def stop(self) -> None:
+        self._stopped = True
+
+    def _welcome(self, first: bool) -> None:
+        if first and not self._stopped:
+            self.dialog = WelcomeDialog(self._paths, self._window)
+            self.dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+            self.dialog.open()
 
 
 def _escaped(path: Path) -> str:

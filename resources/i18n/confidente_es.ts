@@ -227,6 +227,10 @@ Last message: {when}</source>
         <translation>Conversación</translation>
     </message>
     <message>
+        <source>Conversation exported to {path}</source>
+        <translation>Conversación exportada a {path}</translation>
+    </message>
+    <message>
         <source>Conversations</source>
         <translation>Conversaciones</translation>
     </message>
@@ -279,6 +283,10 @@ Last message: {when}</source>
         <translation>Cambiar el nombre, eliminar o exportar la conversación seleccionada</translation>
     </message>
     <message>
+        <source>From the next answer: {preset}.</source>
+        <translation>A partir de la próxima respuesta: {preset}.</translation>
+    </message>
+    <message>
         <source>Rename conversation</source>
         <translation>Cambiar el nombre de la conversación</translation>
     </message>
@@ -287,12 +295,20 @@ Last message: {when}</source>
         <translation>Título nuevo:</translation>
     </message>
     <message>
+        <source>Renamed to “{title}”.</source>
+        <translation>Nombre cambiado a «{title}».</translation>
+    </message>
+    <message>
         <source>Delete conversation</source>
         <translation>Eliminar la conversación</translation>
     </message>
     <message>
         <source>Delete the conversation “{title}” and all its messages? They are erased from this computer and cannot be recovered.</source>
         <translation>¿Eliminar la conversación «{title}» y todos sus mensajes? Se borran de este ordenador y no se podrán recuperar.</translation>
+    </message>
+    <message>
+        <source>Conversation deleted.</source>
+        <translation>Conversación eliminada.</translation>
     </message>
     <message>
         <source>Export as Markdown</source>
@@ -344,6 +360,13 @@ Last message: {when}</source>
     <message>
         <source>{status}: {reason}</source>
         <translation>{status}: {reason}</translation>
+    </message>
+</context>
+<context>
+    <name>DocumentsDock</name>
+    <message>
+        <source>Documents</source>
+        <translation>Documentos</translation>
     </message>
 </context>
 <context>
@@ -741,112 +764,8 @@ Arrastra archivos o carpetas a cualquier parte de la ventana, o pulsa Añadir ar
 <context>
     <name>MainWindow</name>
     <message>
-        <source>Write a message; it is sent once the model has loaded. Enter sends, Shift+Enter starts a new line.</source>
-        <translation>Escribe un mensaje; se enviará cuando el modelo haya cargado. Intro envía, Mayús+Intro empieza una línea nueva.</translation>
-    </message>
-    <message>
-        <source>Write a message. Enter sends, Shift+Enter starts a new line.</source>
-        <translation>Escribe un mensaje. Intro envía, Mayús+Intro empieza una línea nueva.</translation>
-    </message>
-    <message>
-        <source>No model is loaded: press “Retry loading” above.</source>
-        <translation>No hay ningún modelo cargado: pulsa «Reintentar la carga» arriba.</translation>
-    </message>
-    <message>
-        <source>Documents</source>
-        <translation>Documentos</translation>
-    </message>
-    <message>
-        <source>&amp;Chat</source>
-        <translation>&amp;Chat</translation>
-    </message>
-    <message>
-        <source>&amp;New chat</source>
-        <translation>&amp;Nuevo chat</translation>
-    </message>
-    <message>
-        <source>&amp;Stop the answer</source>
-        <translation>&amp;Detener la respuesta</translation>
-    </message>
-    <message>
-        <source>&amp;Quit</source>
-        <translation>&amp;Salir</translation>
-    </message>
-    <message>
-        <source>Se&amp;ttings…</source>
-        <translation>&amp;Ajustes…</translation>
-    </message>
-    <message>
-        <source>Searc&amp;h conversations</source>
-        <translation>&amp;Buscar en las conversaciones</translation>
-    </message>
-    <message>
-        <source>&amp;Documents</source>
-        <translation>&amp;Documentos</translation>
-    </message>
-    <message>
-        <source>Add &amp;files…</source>
-        <translation>Añadir &amp;archivos…</translation>
-    </message>
-    <message>
-        <source>Add a f&amp;older…</source>
-        <translation>Añadir una &amp;carpeta…</translation>
-    </message>
-    <message>
-        <source>&amp;Model</source>
-        <translation>&amp;Modelo</translation>
-    </message>
-    <message>
-        <source>&amp;Models…</source>
-        <translation>&amp;Modelos…</translation>
-    </message>
-    <message>
-        <source>&amp;Retry loading</source>
-        <translation>&amp;Reintentar la carga</translation>
-    </message>
-    <message>
-        <source>{name} is ready.</source>
-        <translation>{name} está listo.</translation>
-    </message>
-    <message>
-        <source>Could not load the model</source>
-        <translation>No se pudo cargar el modelo</translation>
-    </message>
-    <message>
-        <source>{name} is already the model in use.</source>
-        <translation>{name} ya es el modelo en uso.</translation>
-    </message>
-    <message>
-        <source>{name} was downloaded and is ready to use. Chat and answer with it now?</source>
-        <translation>{name} se ha descargado y está listo para usarse. ¿Chatear y responder con él ahora?</translation>
-    </message>
-    <message>
-        <source>{name} was added and is ready to use. Chat and answer with it now?</source>
-        <translation>{name} se ha añadido y está listo para usarse. ¿Chatear y responder con él ahora?</translation>
-    </message>
-    <message>
-        <source>Use the new model?</source>
-        <translation>¿Usar el modelo nuevo?</translation>
-    </message>
-    <message>
-        <source>Use it now</source>
-        <translation>Usarlo ahora</translation>
-    </message>
-    <message>
-        <source>Not now</source>
-        <translation>Ahora no</translation>
-    </message>
-    <message>
         <source>something went wrong inside.</source>
         <translation>algo ha fallado internamente.</translation>
-    </message>
-    <message>
-        <source>{name} was not added to your models: {reason}</source>
-        <translation>{name} no se ha añadido a tus modelos: {reason}</translation>
-    </message>
-    <message>
-        <source>Model not added</source>
-        <translation>Modelo no añadido</translation>
     </message>
     <message>
         <source>Editing your message: send to replace it (and what followed), Esc to cancel.</source>
@@ -867,26 +786,6 @@ Arrastra archivos o carpetas a cualquier parte de la ventana, o pulsa Añadir ar
     <message>
         <source>Stopping…</source>
         <translation>Deteniendo…</translation>
-    </message>
-    <message>
-        <source>Conversation deleted.</source>
-        <translation>Conversación eliminada.</translation>
-    </message>
-    <message>
-        <source>Renamed to “{title}”.</source>
-        <translation>Nombre cambiado a «{title}».</translation>
-    </message>
-    <message>
-        <source>Conversation exported to {path}</source>
-        <translation>Conversación exportada a {path}</translation>
-    </message>
-    <message>
-        <source>From the next answer: {preset}.</source>
-        <translation>A partir de la próxima respuesta: {preset}.</translation>
-    </message>
-    <message>
-        <source>{name} is a model file, not a document, so it was not indexed: it is being checked to be added to your models.</source>
-        <translation>{name} es un archivo de modelo, no un documento, así que no se ha indexado: se está comprobando para añadirlo a tus modelos.</translation>
     </message>
     <message>
         <source>Links are not opened from Confidente: {url}</source>
@@ -978,6 +877,29 @@ Arrastra archivos o carpetas a cualquier parte de la ventana, o pulsa Añadir ar
     <message>
         <source>Retry loading the model</source>
         <translation>Reintentar la carga del modelo</translation>
+    </message>
+</context>
+<context>
+    <name>ModelLoader</name>
+    <message>
+        <source>Write a message; it is sent once the model has loaded. Enter sends, Shift+Enter starts a new line.</source>
+        <translation>Escribe un mensaje; se enviará cuando el modelo haya cargado. Intro envía, Mayús+Intro empieza una línea nueva.</translation>
+    </message>
+    <message>
+        <source>Write a message. Enter sends, Shift+Enter starts a new line.</source>
+        <translation>Escribe un mensaje. Intro envía, Mayús+Intro empieza una línea nueva.</translation>
+    </message>
+    <message>
+        <source>No model is loaded: press “Retry loading” above.</source>
+        <translation>No hay ningún modelo cargado: pulsa «Reintentar la carga» arriba.</translation>
+    </message>
+    <message>
+        <source>{name} is ready.</source>
+        <translation>{name} está listo.</translation>
+    </message>
+    <message>
+        <source>Could not load the model</source>
+        <translation>No se pudo cargar el modelo</translation>
     </message>
 </context>
 <context>
@@ -1298,6 +1220,49 @@ Podrás volver a descargarlo más tarde.</translation>
     </message>
 </context>
 <context>
+    <name>ModelsDialogController</name>
+    <message>
+        <source>{name} is a model file, not a document, so it was not indexed: it is being checked to be added to your models.</source>
+        <translation>{name} es un archivo de modelo, no un documento, así que no se ha indexado: se está comprobando para añadirlo a tus modelos.</translation>
+    </message>
+    <message>
+        <source>{name} is already the model in use.</source>
+        <translation>{name} ya es el modelo en uso.</translation>
+    </message>
+    <message>
+        <source>{name} was downloaded and is ready to use. Chat and answer with it now?</source>
+        <translation>{name} se ha descargado y está listo para usarse. ¿Chatear y responder con él ahora?</translation>
+    </message>
+    <message>
+        <source>{name} was added and is ready to use. Chat and answer with it now?</source>
+        <translation>{name} se ha añadido y está listo para usarse. ¿Chatear y responder con él ahora?</translation>
+    </message>
+    <message>
+        <source>Use the new model?</source>
+        <translation>¿Usar el modelo nuevo?</translation>
+    </message>
+    <message>
+        <source>Use it now</source>
+        <translation>Usarlo ahora</translation>
+    </message>
+    <message>
+        <source>Not now</source>
+        <translation>Ahora no</translation>
+    </message>
+    <message>
+        <source>something went wrong inside.</source>
+        <translation>algo ha fallado internamente.</translation>
+    </message>
+    <message>
+        <source>{name} was not added to your models: {reason}</source>
+        <translation>{name} no se ha añadido a tus modelos: {reason}</translation>
+    </message>
+    <message>
+        <source>Model not added</source>
+        <translation>Modelo no añadido</translation>
+    </message>
+</context>
+<context>
     <name>SearchHitModel</name>
     <message>
         <source>{title} (title)</source>
@@ -1343,10 +1308,6 @@ Podrás volver a descargarlo más tarde.</translation>
         <translation>Se aplican a los documentos que se indexen a partir de ahora. Para aplicarlos a los archivos que ya están en una biblioteca, pulsa Reindexar en el panel Documentos.</translation>
     </message>
     <message>
-        <source>The theme and the font size change at once. The language changes at the next start.</source>
-        <translation>El tema y el tamaño de letra cambian al momento. El idioma cambia la próxima vez que se inicie.</translation>
-    </message>
-    <message>
         <source>Not saved: </source>
         <translation>No se ha guardado: </translation>
     </message>
@@ -1357,10 +1318,6 @@ Podrás volver a descargarlo más tarde.</translation>
     <message>
         <source>The new document settings apply to files indexed from now on; re-index a library to apply them to its files.</source>
         <translation>Los nuevos ajustes de documentos se aplican a los archivos que se indexen a partir de ahora; reindexa una biblioteca para aplicarlos a sus archivos.</translation>
-    </message>
-    <message>
-        <source>The language changes at the next start.</source>
-        <translation>El idioma cambia la próxima vez que se inicie.</translation>
     </message>
     <message>
         <source>The new answer settings apply from the next answer.</source>
@@ -1467,6 +1424,10 @@ Podrás volver a descargarlo más tarde.</translation>
         <translation>Arc&amp;hivo del modelo:</translation>
     </message>
     <message>
+        <source>The theme, the language and the font size change at once.</source>
+        <translation>El tema, el idioma y el tamaño de letra cambian al momento.</translation>
+    </message>
+    <message>
         <source>&amp;GPU layers:</source>
         <translation>Capas en la &amp;GPU:</translation>
     </message>
@@ -1563,16 +1524,16 @@ Podrás volver a descargarlo más tarde.</translation>
         <translation>Colores claros u oscuros, o los mismos que el sistema</translation>
     </message>
     <message>
-        <source>The language of menus and messages, from the next start</source>
-        <translation>El idioma de los menús y los mensajes, a partir del próximo inicio</translation>
-    </message>
-    <message>
         <source>Auto ({size} pt)</source>
         <translation>Auto ({size} pt)</translation>
     </message>
     <message>
         <source>Auto</source>
         <translation>Auto</translation>
+    </message>
+    <message>
+        <source>The language of menus and messages</source>
+        <translation>El idioma de los menús y los mensajes</translation>
     </message>
     <message>
         <source>The size of text everywhere in Confidente, in points</source>
@@ -1738,6 +1699,57 @@ esta ventana.&lt;/p&gt;
     <message>
         <source>Start</source>
         <translation>Empezar</translation>
+    </message>
+</context>
+<context>
+    <name>WindowMenus</name>
+    <message>
+        <source>&amp;Chat</source>
+        <translation>&amp;Chat</translation>
+    </message>
+    <message>
+        <source>&amp;New chat</source>
+        <translation>&amp;Nuevo chat</translation>
+    </message>
+    <message>
+        <source>Searc&amp;h conversations</source>
+        <translation>&amp;Buscar en las conversaciones</translation>
+    </message>
+    <message>
+        <source>&amp;Stop the answer</source>
+        <translation>&amp;Detener la respuesta</translation>
+    </message>
+    <message>
+        <source>Se&amp;ttings…</source>
+        <translation>&amp;Ajustes…</translation>
+    </message>
+    <message>
+        <source>&amp;Quit</source>
+        <translation>&amp;Salir</translation>
+    </message>
+    <message>
+        <source>&amp;Documents</source>
+        <translation>&amp;Documentos</translation>
+    </message>
+    <message>
+        <source>Add &amp;files…</source>
+        <translation>Añadir &amp;archivos…</translation>
+    </message>
+    <message>
+        <source>Add a f&amp;older…</source>
+        <translation>Añadir una &amp;carpeta…</translation>
+    </message>
+    <message>
+        <source>&amp;Model</source>
+        <translation>&amp;Modelo</translation>
+    </message>
+    <message>
+        <source>&amp;Models…</source>
+        <translation>&amp;Modelos…</translation>
+    </message>
+    <message>
+        <source>&amp;Retry loading</source>
+        <translation>&amp;Reintentar la carga</translation>
     </message>
 </context>
 </TS>
