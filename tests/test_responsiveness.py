@@ -29,26 +29,23 @@ from app.core.worker import JobContext, ModelWorker
 from app.gui.collector import GuiThreadCollector
 from app.gui.document_model import DocumentListModel
 from app.gui.main_window import MainWindow
-from app.gui.tasks import TaskManager
+from app.gui.tasks import READY_READERS, TaskManager
 from tests.stall_monitor import StallMonitor
 
 PAGES_WANTED = 200
 WORK_TIMEOUT_MS = 240_000
-# The goal is no stall over 50 ms. Measured here (2 cores, other test runs alongside),
-# the longest stalls come from outside the GUI code: importing torch on the index
-# worker (the dynamic loader maps libtorch_cpu.so with the GIL held, 170-650 ms once),
-# a full garbage collection on the GUI thread once torch is in (GuiThreadCollector,
-# 250-700 ms), and Chroma's upsert, which holds the GIL for ~30 ms and more under
-# load. So the longest stall is held to what is still not a freeze, and the 99th
-# percentile to the goal: a flood of updates, a model reset per progress report or a
-# Python model laid out under GIL contention pushes the percentile up, and any
-# synchronous load, read or ingest on the GUI thread (seconds) breaks the maximum.
-MAX_STALL_MS = 1000.0
+# The goal is no stall over 50 ms. On a quiet 2-core machine the longest is 31-45 ms
+# (the first moments, when the model load, the index process and the first answer
+# all start). It was 186-700 ms while torch and Chroma ran in this process (importing
+# torch, Chroma's upsert and full garbage collections over torch's objects all hold
+# the GIL), which is what `DocumentsProcess` and the collector's freezing removed. A
+# shared CI machine adds noise it cannot control, so the maximum asserted leaves
+# room for that and still fails if any of those comes back, or if anything loads,
+# reads or ingests on the GUI thread; the 99th percentile is held to the goal.
+MAX_STALL_MS = 300.0
 P99_STALL_MS = 50.0
 # The window must be shown this soon after the process starts (issue 5: 2 s).
 STARTUP_LIMIT_S = 2.0
-# Started once per process by a library the embedder uses (tqdm), not by a test.
-PROCESS_THREADS = {"tqdm_monitor"}
 QUESTION = "Write a short note about harbours and ships."
 # The model keeps answering while the documents are indexed, up to this many answers.
 ANSWERS = 10
@@ -73,7 +70,9 @@ def window(qtbot: Any, starter_model: Path) -> Iterator[MainWindow]:
     """The real window on real Services, run as `run_gui` runs it (GUI-thread collector);
     the model is not loaded yet."""
     threads_before = set(threading.enumerate())
-    services = Services(model_path=str(starter_model), max_tokens=64, temperature=0.0)
+    services = Services(
+        model_path=str(starter_model), max_tokens=64, temperature=0.0, documents_process=True
+    )
     collector = GuiThreadCollector()
     collector.start()
     window = MainWindow(services)
@@ -88,11 +87,7 @@ def window(qtbot: Any, starter_model: Path) -> Iterator[MainWindow]:
     window.deleteLater()
     QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
     collector.stop()
-    leaked = [
-        t
-        for t in threading.enumerate()
-        if t not in threads_before and t.is_alive() and t.name not in PROCESS_THREADS
-    ]
+    leaked = [t for t in threading.enumerate() if t not in threads_before and t.is_alive()]
     assert not leaked, f"threads outlived the test: {leaked}"
 
 
@@ -163,11 +158,12 @@ def test_the_document_list_is_laid_out_without_calling_python() -> None:
     assert not overridden
 
 
-def test_following_jobs_one_after_another_starts_one_reader_thread(
+def test_following_jobs_one_after_another_starts_no_reader_thread(
     qtbot: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """`Thread.start()` waits until the new thread runs Python, which can take long under
-    load: an idle reader takes the next job instead of a new thread."""
+    load: an idle reader takes the next job instead of a new thread (more jobs than the
+    readers started with the TaskManager, one after another)."""
     started: list[str] = []
     start = threading.Thread.start
 
@@ -175,11 +171,11 @@ def test_following_jobs_one_after_another_starts_one_reader_thread(
         started.append(thread.name)
         start(thread)
 
-    monkeypatch.setattr(threading.Thread, "start", counted)
     worker = ModelWorker()
     tasks = TaskManager()
+    monkeypatch.setattr(threading.Thread, "start", counted)
     try:
-        for n in range(5):
+        for n in range(READY_READERS + 2):
 
             def job(_ctx: JobContext, n: int = n) -> int:
                 return n
@@ -193,9 +189,7 @@ def test_following_jobs_one_after_another_starts_one_reader_thread(
         tasks.stop()
         worker.shutdown()
         tasks.join()
-    assert [name for name in started if name.startswith("confidente-gui")] == [
-        "confidente-gui-reader-0"
-    ]
+    assert [name for name in started if name.startswith("confidente-gui")] == []
 
 
 # Run in a fresh interpreter: the real entry point (`confidente`, `python -m app`) opens
