@@ -11,6 +11,8 @@ import shutil
 import signal
 import subprocess
 import sys
+import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -136,6 +138,19 @@ def test_listing_documents_does_not_start_the_index_process(
     assert documents.files() == []
     assert documents.libraries() == ["default"]
     assert documents.child_pid is None
+
+
+def test_start_brings_the_child_up_before_any_request(documents: DocumentsProcess) -> None:
+    """What the window does as it opens, so the first drop does not wait for it."""
+    documents.start()
+    deadline = time.monotonic() + 60
+    while documents.child_pid is None and time.monotonic() < deadline:
+        threading.Event().wait(0.05)  # polling the pid: there is no signal to wait on
+    child = documents.child_pid
+    assert child is not None
+    assert documents.files() == []  # and it serves as usual
+    assert documents.warm_up().result() is False  # nothing indexed yet
+    assert documents.child_pid == child  # the same child, not a second one
 
 
 def test_bad_requests_are_refused_at_once_and_errors_in_the_child_come_back(

@@ -171,6 +171,7 @@ class LibraryController(QObject):
         return bool(self._jobs)
 
     def start(self) -> None:
+        self._documents.start()  # ready before the first drop, started in the background
         self.refresh_libraries()
         self.refresh_files()
 

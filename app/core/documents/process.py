@@ -132,6 +132,15 @@ class DocumentsProcess:
         # Before multiprocessing's own exit handler, which would wait for the child.
         atexit.register(_close_at_exit, weakref.ref(self))
 
+    def start(self) -> None:
+        """Start the child now, in the background (never blocks).
+
+        The GUI calls this as its window opens: the child's start-up (an interpreter,
+        its imports) then overlaps the window's, and the first drop or question does
+        not wait for it, nor compete with the model's first load for the cores.
+        """
+        self._send(("start", 0, "", ()))
+
     # Jobs (never block: they only queue a message)
 
     def add(self, paths: Sequence[str | Path], library: str = DEFAULT_LIBRARY) -> Job[IngestReport]:
@@ -242,6 +251,10 @@ class DocumentsProcess:
                 self._stop_child()
                 return
             kind, call_id, method, args = message
+            if kind == "start":
+                with contextlib.suppress(IndexProcessError):  # the first request says why
+                    self._running_child()
+                continue
             if kind == "cancel":
                 with self._lock:
                     known = call_id in self._sent

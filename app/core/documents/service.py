@@ -120,6 +120,10 @@ class DocumentService:
         self._embedders: dict[str, Embedder] = {}
         self._embedders_lock = threading.Lock()
 
+    def start(self) -> None:
+        """Start the index worker's thread now (as `DocumentsProcess.start` does its child)."""
+        self._worker.start()
+
     # Reading (any thread)
 
     def libraries(self) -> list[str]:
