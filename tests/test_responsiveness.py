@@ -34,9 +34,9 @@ from tests.stall_monitor import StallMonitor
 
 PAGES_WANTED = 200
 WORK_TIMEOUT_MS = 240_000
-# The goal is no stall over 50 ms. On a quiet 2-core machine the longest is 31-45 ms
-# (the first moments, when the model load, the index process and the first answer
-# all start). It was 186-700 ms while torch and Chroma ran in this process (importing
+# The goal is no stall over 50 ms. On a quiet 2-core machine the longest is 24-34 ms
+# (the first moments, when the model load, the first answer and the first ingest all
+# start). It was 186-700 ms while torch and Chroma ran in this process (importing
 # torch, Chroma's upsert and full garbage collections over torch's objects all hold
 # the GIL), which is what `DocumentsProcess` and the collector's freezing removed. A
 # shared CI machine adds noise it cannot control, so the maximum asserted leaves
