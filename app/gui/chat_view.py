@@ -8,13 +8,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtCore import QCoreApplication, QEvent, Qt, Signal, Slot
+from PySide6.QtCore import QCoreApplication, Qt, Signal, Slot
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QFrame, QLabel, QScrollArea, QVBoxLayout, QWidget
 
 from app.core.documents.records import Source
 from app.core.storage import StoredMessage
-from app.gui.i18n import QT_TRANSLATE_NOOP
+from app.gui.i18n import QT_TRANSLATE_NOOP, Retranslated
 from app.gui.message_view import MessageView, Role
 
 STOPPED_NOTE = QT_TRANSLATE_NOOP("ChatView", "Stopped before the end.")
@@ -25,7 +25,7 @@ def stopped_note() -> str:
     return QCoreApplication.translate("ChatView", STOPPED_NOTE)
 
 
-class ChatView(QScrollArea):
+class ChatView(Retranslated, QScrollArea):
     """Messages of the conversation on screen, oldest first.
 
     Signals:
@@ -62,11 +62,6 @@ class ChatView(QScrollArea):
         bar.valueChanged.connect(self.on_scrolled)
         bar.rangeChanged.connect(self.on_range_changed)
         self.retranslate()
-
-    def changeEvent(self, event: QEvent) -> None:
-        if event.type() == QEvent.Type.LanguageChange:
-            self.retranslate()
-        super().changeEvent(event)
 
     def retranslate(self) -> None:
         """The pane's own texts; the messages retranslate themselves, notices stay as said."""

@@ -8,7 +8,7 @@ waits.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QSizeF, Qt, Signal, Slot
+from PySide6.QtCore import QSizeF, Qt, Signal, Slot
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -23,13 +23,13 @@ from PySide6.QtWidgets import (
 )
 
 from app.core.presets import PRESETS, Preset, preset_for
-from app.gui.i18n import ui_language
+from app.gui.i18n import Retranslated, ui_language
 
 MIN_LINES = 2
 MAX_LINES = 8
 
 
-class MessageBox(QPlainTextEdit):
+class MessageBox(Retranslated, QPlainTextEdit):
     """A plain-text editor that submits on Enter.
 
     Signals:
@@ -45,11 +45,6 @@ class MessageBox(QPlainTextEdit):
         self.document().documentLayout().documentSizeChanged.connect(self.on_size_changed)
         self.on_size_changed(QSizeF())
         self.retranslate()
-
-    def changeEvent(self, event: QEvent) -> None:
-        if event.type() == QEvent.Type.LanguageChange:
-            self.retranslate()
-        super().changeEvent(event)
 
     def retranslate(self) -> None:
         self.setAccessibleName(self.tr("Message"))  # the hint is the window's: it knows why
@@ -80,7 +75,7 @@ def preset_label(preset: Preset) -> str:
     return preset.label(ui_language())
 
 
-class Composer(QWidget):
+class Composer(Retranslated, QWidget):
     """The message box with its Send and Stop buttons, and the documents toggle.
 
     Signals:
@@ -125,11 +120,6 @@ class Composer(QWidget):
         self.send_button.clicked.connect(self.on_send_clicked)
         self.stop_button.clicked.connect(self.stop_requested)
         self.retranslate()
-
-    def changeEvent(self, event: QEvent) -> None:
-        if event.type() == QEvent.Type.LanguageChange:
-            self.retranslate()
-        super().changeEvent(event)
 
     def retranslate(self) -> None:
         """Every text in the interface's language, the presets' names too."""

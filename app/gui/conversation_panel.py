@@ -58,6 +58,7 @@ from app.gui.composer import preset_label
 from app.gui.conversation_model import ConversationListModel, SearchHitModel
 from app.gui.errors import show_error
 from app.gui.export_pdf import pdf_bytes
+from app.gui.i18n import Retranslated
 from app.gui.tasks import TaskManager
 
 SEARCH_DELAY_MS = 200  # typing pauses this long before the search runs
@@ -74,7 +75,7 @@ def suggested_file_name(title: str, suffix: str) -> str:
     return f"{stem}{suffix}"
 
 
-class ConversationPanel(QWidget):
+class ConversationPanel(Retranslated, QWidget):
     """Lists and searches conversations; renames, deletes and exports one.
 
     Signals:
@@ -147,11 +148,6 @@ class ConversationPanel(QWidget):
         self.search_field.returnPressed.connect(self.run_search)
         self._update_actions()
         self.retranslate()
-
-    def changeEvent(self, event: QEvent) -> None:
-        if event.type() == QEvent.Type.LanguageChange:
-            self.retranslate()
-        super().changeEvent(event)
 
     def retranslate(self) -> None:
         """Every text in the interface's language (the lists' models translate as they

@@ -8,18 +8,19 @@ viewer, one per window, reused.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, Signal, Slot
+from PySide6.QtCore import Signal, Slot
 from PySide6.QtWidgets import QDockWidget, QWidget
 
 from app.core.documents.api import Documents
 from app.core.documents.records import Source
 from app.gui.documents_panel import DocumentsPanel
+from app.gui.i18n import Retranslated
 from app.gui.library import LibraryController
 from app.gui.source_viewer import SourceViewer
 from app.gui.tasks import TaskManager
 
 
-class DocumentsDock(QDockWidget):
+class DocumentsDock(Retranslated, QDockWidget):
     """The Documents pane, movable and closable, and the source viewer.
 
     Signals:
@@ -45,11 +46,6 @@ class DocumentsDock(QDockWidget):
         self.library.notice_received.connect(lambda text: self.status_posted.emit(text, 10_000))
         self.source_viewer: SourceViewer | None = None
         self.retranslate()
-
-    def changeEvent(self, event: QEvent) -> None:
-        if event.type() == QEvent.Type.LanguageChange:
-            self.retranslate()
-        super().changeEvent(event)
 
     def retranslate(self) -> None:
         self.setWindowTitle(self.tr("Documents"))  # also the View menu's toggle action

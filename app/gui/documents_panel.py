@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtCore import QCoreApplication, QEvent, Qt, Signal, Slot
+from PySide6.QtCore import QCoreApplication, Qt, Signal, Slot
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 
 from app.core.documents.records import IndexedFile, IngestProgress
 from app.gui.document_model import DocumentListModel, file_name
-from app.gui.i18n import QT_TRANSLATE_NOOP
+from app.gui.i18n import QT_TRANSLATE_NOOP, Retranslated
 
 NEW_LIBRARY = "\x00new"  # item data of the "New library…" entry (no library name has a NUL)
 DELETE_LIBRARY = "\x00delete"  # item data of the "Delete this library…" entry
@@ -49,7 +49,7 @@ STAGES = {  # translated where shown
 STAGE_SHARE = {"reading": 5, "embedding": 45, "writing": 90, "done": 100}
 
 
-class IngestProgressBox(QFrame):
+class IngestProgressBox(Retranslated, QFrame):
     """The file being read and its stage; files done overall, and speed; Cancel."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -75,11 +75,6 @@ class IngestProgressBox(QFrame):
         layout.addWidget(self.overall_bar)
         layout.addWidget(self.cancel_button, 0, Qt.AlignmentFlag.AlignRight)
         self.retranslate()
-
-    def changeEvent(self, event: QEvent) -> None:
-        if event.type() == QEvent.Type.LanguageChange:
-            self.retranslate()
-        super().changeEvent(event)
 
     def retranslate(self) -> None:
         self.file_label.setAccessibleName(self.tr("File being indexed"))
@@ -141,7 +136,7 @@ def overall_text(progress: IngestProgress) -> str:
     return text
 
 
-class DocumentsPanel(QWidget):
+class DocumentsPanel(Retranslated, QWidget):
     """A library's files with their status, and the buttons that change them.
 
     Signals:
@@ -219,11 +214,6 @@ class DocumentsPanel(QWidget):
         self.model.rowsInserted.connect(self.on_rows_changed)
         self.model.rowsRemoved.connect(self.on_rows_changed)
         self.retranslate()
-
-    def changeEvent(self, event: QEvent) -> None:
-        if event.type() == QEvent.Type.LanguageChange:
-            self.retranslate()
-        super().changeEvent(event)
 
     def retranslate(self) -> None:
         """Every text in the interface's language, the files' statuses too."""

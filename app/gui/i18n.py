@@ -9,13 +9,14 @@ file dialogs) come from Qt's translations when they are installed.
 
 The language can change while the app runs (`switch_language`, from Settings):
 each widget sets its texts in a `retranslate` method, called from its
-constructor and again on the `LanguageChange` event Qt sends it then.
+constructor and again on the `LanguageChange` event Qt sends it then
+(`Retranslated` does the latter).
 """
 
 from __future__ import annotations
 
 import shiboken6
-from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
+from PySide6.QtCore import QCoreApplication, QEvent, QLibraryInfo, QLocale, QTranslator
 
 from app.core.resources import resources_dir
 
@@ -89,3 +90,17 @@ def switch_language(app: QCoreApplication, setting: str) -> None:
         translator.deleteLater()
     QLocale.setDefault(QLocale.system())  # English keeps the system's number formats, as at start
     install_translators(app, setting)
+
+
+class Retranslated:
+    """For a widget that sets its texts in `retranslate()`, called from its constructor:
+    sets them again when the interface's language changes. Listed before the Qt class
+    (`class Composer(Retranslated, QWidget)`), so that Qt calls this `changeEvent`."""
+
+    def retranslate(self) -> None:
+        raise NotImplementedError
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)  # type: ignore[misc]  # the Qt class's, after this one

@@ -42,7 +42,7 @@ from app.gui.conversation_panel import ConversationPanel
 from app.gui.documents_dock import DocumentsDock
 from app.gui.drops import DroppedFiles, FileDropFilter
 from app.gui.errors import ErrorReporter, show_error
-from app.gui.i18n import install_translators, remove_translators
+from app.gui.i18n import Retranslated, install_translators, remove_translators
 from app.gui.message_view import MessageView
 from app.gui.model_loading import ModelLoader, ModelState
 from app.gui.models_controller import ModelsController
@@ -68,7 +68,7 @@ class _Turn:
     stopped_by_user: bool = False
 
 
-class MainWindow(QMainWindow):
+class MainWindow(Retranslated, QMainWindow):
     """Conversations on the left, the chat in the middle, the documents on the right,
     the model's state around them."""
 
@@ -199,11 +199,6 @@ class MainWindow(QMainWindow):
         self.models_action.triggered.connect(self.show_models)
         self.retry_action = self.menus.retry_action
         self.retry_action.triggered.connect(self.load_model)
-
-    def changeEvent(self, event: QEvent) -> None:
-        if event.type() == QEvent.Type.LanguageChange:
-            self.retranslate()
-        super().changeEvent(event)
 
     def retranslate(self) -> None:
         """The window's own texts in the interface's language; its panels retranslate

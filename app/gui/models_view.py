@@ -10,7 +10,7 @@ from __future__ import annotations
 from functools import partial
 from typing import cast
 
-from PySide6.QtCore import QEvent, QModelIndex, Qt, Signal, Slot
+from PySide6.QtCore import QModelIndex, Qt, Signal, Slot
 from PySide6.QtGui import QCloseEvent, QPalette, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -38,6 +38,7 @@ from PySide6.QtWidgets import (
 from app.core.models.fit import Verdict
 from app.core.models.inventory import InstalledModel
 from app.core.models.service import ModelsOverview
+from app.gui.i18n import Retranslated
 from app.gui.model_tables import (
     CatalogTableModel,
     InstalledTableModel,
@@ -48,7 +49,7 @@ from app.gui.model_tables import (
 from app.gui.models_controller import DownloadState, ModelsController, reading_text
 
 
-class DownloadRow(QFrame):
+class DownloadRow(Retranslated, QFrame):
     """One download: its name, a bar, '1.2 of 2.0 GB · 8.5 MB/s · 1 min left', and buttons.
 
     Signals:
@@ -89,11 +90,6 @@ class DownloadRow(QFrame):
         self.cancel_button.clicked.connect(lambda: self.cancel_requested.emit(self.name))
         self.retranslate()
 
-    def changeEvent(self, event: QEvent) -> None:
-        if event.type() == QEvent.Type.LanguageChange:
-            self.retranslate()
-        super().changeEvent(event)
-
     def retranslate(self) -> None:
         """The buttons in the interface's language; the progress line is the controller's,
         in the new language from its next report."""
@@ -132,7 +128,7 @@ class DownloadRow(QFrame):
         self.cancel_button.setEnabled(state.status != "cancelling")
 
 
-class ModelsDialog(QDialog):
+class ModelsDialog(Retranslated, QDialog):
     """Installed models, the catalog with its fit, downloads, and the Hugging Face token."""
 
     def __init__(self, controller: ModelsController, parent: QWidget | None = None) -> None:
@@ -170,11 +166,6 @@ class ModelsDialog(QDialog):
         self.retranslate()
         if controller.overview is not None:
             self.on_overview_loaded(controller.overview)
-
-    def changeEvent(self, event: QEvent) -> None:
-        if event.type() == QEvent.Type.LanguageChange:
-            self.retranslate()
-        super().changeEvent(event)
 
     def retranslate(self) -> None:
         """Every text in the interface's language; the tables read theirs again."""

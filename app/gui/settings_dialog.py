@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Final
 
-from PySide6.QtCore import QCoreApplication, QEvent, QSize, Qt, Signal, SignalInstance, Slot
+from PySide6.QtCore import QCoreApplication, QSize, Qt, Signal, SignalInstance, Slot
 from PySide6.QtGui import QAccessible, QAccessibleEvent, QColor, QPalette, QValidator
 from PySide6.QtWidgets import (
     QAbstractButton,
@@ -50,7 +50,7 @@ from app.core.settings import (
     float_limits,
     int_limits,
 )
-from app.gui.i18n import QT_TRANSLATE_NOOP
+from app.gui.i18n import QT_TRANSLATE_NOOP, Retranslated
 from app.gui.theme import system_font
 
 # The English texts; each is translated where it is shown (`SettingsDialog.tr`).
@@ -177,7 +177,7 @@ class _Field:
     changed: SignalInstance
 
 
-class SettingsDialog(QDialog):
+class SettingsDialog(Retranslated, QDialog):
     """Model, answers, documents and appearance settings, checked before they are given out.
 
     Signals:
@@ -308,11 +308,6 @@ class SettingsDialog(QDialog):
         return _page(form, self._appearance_note)
 
     # --- texts ------------------------------------------------------------------------------
-
-    def changeEvent(self, event: QEvent) -> None:
-        if event.type() == QEvent.Type.LanguageChange:
-            self.retranslate()
-        super().changeEvent(event)
 
     def retranslate(self) -> None:
         """Every text in the interface's language. The dialog can stay open across a

@@ -22,7 +22,6 @@ from PySide6.QtCore import (
     QBuffer,
     QByteArray,
     QCoreApplication,
-    QEvent,
     QIODevice,
     QModelIndex,
     QPointF,
@@ -50,7 +49,7 @@ from app.core.documents.extract import ExtractionLimits
 from app.core.documents.records import Extracted, Source
 from app.core.errors import ConfidenteError
 from app.gui.document_model import file_name
-from app.gui.i18n import QT_TRANSLATE_NOOP
+from app.gui.i18n import QT_TRANSLATE_NOOP, Retranslated
 from app.gui.tasks import TaskManager
 
 MAX_PDF_BYTES = ExtractionLimits().max_file_bytes  # what the readers accept, the viewer shows
@@ -174,7 +173,7 @@ def _read(documents: Documents, path: str) -> Extracted | str:
         ).format(reason=error.strerror, path=path)
 
 
-class SourceViewer(QDialog):
+class SourceViewer(Retranslated, QDialog):
     """One passage at a time; `show_source` replaces what is shown.
 
     Signals:
@@ -243,11 +242,6 @@ class SourceViewer(QDialog):
         self.pdf_search.rowsInserted.connect(self.on_search_results)
         self.pdf_search.modelReset.connect(self.on_search_results)
         self.retranslate()
-
-    def changeEvent(self, event: QEvent) -> None:
-        if event.type() == QEvent.Type.LanguageChange:
-            self.retranslate()
-        super().changeEvent(event)
 
     def retranslate(self) -> None:
         """The viewer's own texts; the passage's note stays in the language it was shown in."""

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from PySide6.QtCore import QEvent, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import (
     QFrame,
@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.core.engine import GenerationStats, ModelInfo
-from app.gui.i18n import QT_TRANSLATE_NOOP
+from app.gui.i18n import QT_TRANSLATE_NOOP, Retranslated
 
 LOADING_TEXT = QT_TRANSLATE_NOOP(
     "ModelBanner",
@@ -31,7 +31,7 @@ LOADING_TEXT = QT_TRANSLATE_NOOP(
 FAILED_TEXT = QT_TRANSLATE_NOOP("ModelBanner", "No model is loaded: {error}")
 
 
-class ModelBanner(QFrame):
+class ModelBanner(Retranslated, QFrame):
     """A strip above the chat saying the model is not ready yet, or why not.
 
     Signals:
@@ -58,11 +58,6 @@ class ModelBanner(QFrame):
         layout.addWidget(self.label, 1)
         layout.addWidget(self.retry_button)
         self.retranslate()
-
-    def changeEvent(self, event: QEvent) -> None:
-        if event.type() == QEvent.Type.LanguageChange:
-            self.retranslate()
-        super().changeEvent(event)
 
     def retranslate(self) -> None:
         self.setAccessibleName(self.tr("Model status"))
@@ -91,7 +86,7 @@ class ModelBanner(QFrame):
         self.show()
 
 
-class AppStatusBar(QStatusBar):
+class AppStatusBar(Retranslated, QStatusBar):
     """Messages on the left; indexing under way, model, device and last speed on the right."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -111,11 +106,6 @@ class AppStatusBar(QStatusBar):
         self.addPermanentWidget(self.model_label)
         self.addPermanentWidget(self.speed_label)
         self.retranslate()
-
-    def changeEvent(self, event: QEvent) -> None:
-        if event.type() == QEvent.Type.LanguageChange:
-            self.retranslate()
-        super().changeEvent(event)
 
     def retranslate(self) -> None:
         """The labels in the interface's language; a passing message is left to expire."""
