@@ -22,7 +22,7 @@ from app.core.documents.process import NICENESS, DocumentsProcess, IndexProcessE
 from app.core.documents.records import FileStatus, IngestProgress, IngestReport
 from app.core.documents.service import DocumentService
 from app.core.errors import ConfidenteError, DocumentError
-from app.core.paths import AppPaths
+from app.core.paths import app_paths
 from app.core.settings import Settings
 from app.core.worker import Failed, Finished, Update, Worker
 from tests.corpus import QUESTIONS
@@ -30,13 +30,9 @@ from tests.corpus import QUESTIONS
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def home_paths(home: Path) -> AppPaths:
-    return AppPaths(home / "data", home / "config", home / "models", home / "cache").ensure()
-
-
 @pytest.fixture
 def documents(confidente_home: Path) -> Iterator[DocumentsProcess]:
-    process = DocumentsProcess(home_paths(confidente_home), Settings)
+    process = DocumentsProcess(app_paths().ensure(), Settings)
     yield process
     process.close()
 
@@ -53,7 +49,7 @@ def some_files(corpus: Path, tmp_path: Path) -> Path:
 
 
 def test_the_child_indexes_and_answers_as_the_service_here_would(
-    documents: DocumentsProcess, some_files: Path, confidente_home: Path
+    documents: DocumentsProcess, some_files: Path
 ) -> None:
     events = list(documents.add([some_files]).events())
     progress = [e.value for e in events if isinstance(e, Update)]
@@ -75,7 +71,7 @@ def test_the_child_indexes_and_answers_as_the_service_here_would(
     assert documents.child_pid is None
 
     worker = Worker("index").start()
-    here = DocumentService(worker, home_paths(confidente_home), Settings)
+    here = DocumentService(worker, app_paths().ensure(), Settings)
     try:
         local = [here.search(q, k=3) for q in questions]
     finally:

@@ -47,7 +47,7 @@ from app.core.cancel import CancelToken
 from app.core.documents.catalog import Catalog
 from app.core.documents.extract import ExtractionLimits
 from app.core.documents.records import Extracted, FileOutcome, IndexedFile, IngestReport, Source
-from app.core.documents.sandbox import IsolatedExtractor
+from app.core.documents.sandbox import extract_isolated
 from app.core.documents.service import (
     DEFAULT_LIBRARY,
     check_library_name,
@@ -146,21 +146,25 @@ class DocumentsProcess:
     def add(self, paths: Sequence[str | Path], library: str = DEFAULT_LIBRARY) -> Job[IngestReport]:
         if not paths:
             raise DocumentError("Name at least one file or folder to add.")
-        return self._job("add documents", "add", [str(p) for p in paths], _checked(library))
+        return self._job(
+            "add documents", "add", [str(p) for p in paths], check_library_name(library)
+        )
 
     def reindex(self, library: str = DEFAULT_LIBRARY) -> Job[IngestReport]:
-        return self._job("re-index documents", "reindex", _checked(library))
+        return self._job("re-index documents", "reindex", check_library_name(library))
 
     def remove(
         self, paths: Sequence[str | Path], library: str = DEFAULT_LIBRARY
     ) -> Job[list[FileOutcome]]:
-        return self._job("remove documents", "remove", [str(p) for p in paths], _checked(library))
+        return self._job(
+            "remove documents", "remove", [str(p) for p in paths], check_library_name(library)
+        )
 
     def delete_library(self, library: str) -> Job[list[FileOutcome]]:
-        return self._job("delete a library", "delete_library", _checked(library))
+        return self._job("delete a library", "delete_library", check_library_name(library))
 
     def warm_up(self, library: str = DEFAULT_LIBRARY) -> Job[bool]:
-        return self._job("load the embedding model", "warm_up", _checked(library))
+        return self._job("load the embedding model", "warm_up", check_library_name(library))
 
     # Reading (any thread but the GUI's)
 
@@ -174,13 +178,12 @@ class DocumentsProcess:
         self, query: str, library: str = DEFAULT_LIBRARY, k: int = 5, mode: str = "hybrid"
     ) -> list[Source]:
         """Asked of the child, which has the embedding model (waits for its answer)."""
-        result: list[Source] = self._call("search", query, _checked(library), k, mode)
+        result: list[Source] = self._call("search", query, check_library_name(library), k, mode)
         return result
 
     def read_document(self, path: str | Path, cancel: CancelToken | None = None) -> Extracted:
         """Read here, in the sandboxed reader: no index or embedding model involved."""
-        with IsolatedExtractor(self.limits) as extractor:
-            return extractor.extract(Path(path), cancel)
+        return extract_isolated(Path(path), self.limits, cancel)
 
     def _catalog(self) -> Catalog:
         """The catalog, opened here for listings: SQLite reads need neither the child nor
@@ -405,11 +408,6 @@ def _close_at_exit(reference: weakref.ref[DocumentsProcess]) -> None:
     process = reference()
     if process is not None:
         process.close()
-
-
-def _checked(library: str) -> str:
-    # Same rule and message as DocumentService, raised here at once rather than from the child.
-    return check_library_name(library)
 
 
 def _stopped(exitcode: int | None, closing: bool = False) -> ConfidenteError:

@@ -212,10 +212,12 @@ class IsolatedExtractor:
             process.close()
 
 
-def extract_isolated(path: Path, limits: ExtractionLimits | None = None) -> Extracted:
+def extract_isolated(
+    path: Path, limits: ExtractionLimits | None = None, cancel: CancelToken | None = None
+) -> Extracted:
     """Read one file in a sandboxed child started for it (for a one-off, not for a batch)."""
     with IsolatedExtractor(limits) as extractor:
-        return extractor.extract(path)
+        return extractor.extract(path, cancel)
 
 
 # -- the child ---------------------------------------------------------------

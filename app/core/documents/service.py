@@ -49,7 +49,7 @@ from app.core.documents.retrieval import (
     term_query,
     worth_citing,
 )
-from app.core.documents.sandbox import IsolatedExtractor, ReaderUnavailable
+from app.core.documents.sandbox import IsolatedExtractor, ReaderUnavailable, extract_isolated
 from app.core.documents.vectors import VectorIndex
 from app.core.errors import ConfidenteError, DocumentError, StorageError
 from app.core.paths import AppPaths
@@ -216,8 +216,7 @@ class DocumentService:
 
     def read_document(self, path: str | Path, cancel: CancelToken | None = None) -> Extracted:
         """A document's text as indexed, read in the sandbox (for the source viewer)."""
-        with IsolatedExtractor(self.limits) as extractor:
-            return extractor.extract(Path(path), cancel)
+        return extract_isolated(Path(path), self.limits, cancel)
 
     def embedder(self, name: str | None) -> Embedder:
         key = embedder_name(name)
