@@ -288,6 +288,10 @@ def test_hostile_files_fail_alone_with_their_reason(
     (folder / "binary.txt").write_bytes(bytes(range(256)) * 40)
     (folder / "empty.txt").write_bytes(b"")
     (folder / "latin1.txt").write_bytes("El niño pidió acción al año siguiente.".encode("latin-1"))
+    # Short Latin-1 that a charset detector alone decodes as Chinese ("鎙nd𠖎alor").
+    (folder / "lote.txt").write_bytes(
+        "El coeficiente ñandúvalor del lote 7 es 0,42.".encode("latin-1")
+    )
     (folder / "good.txt").write_text("The boiler pressure limit is 3.5 bar.", "utf-8")
 
     report = service.add([folder]).result()
@@ -309,6 +313,9 @@ def test_hostile_files_fail_alone_with_their_reason(
     assert listed["truncated.pdf"].status == "failed"
     assert listed["truncated.pdf"].reason == status["truncated.pdf"].reason
     assert "niño" in service.search("niño acción", k=1, mode="keyword")[0].text
+    [found] = service.search("ñandúvalor", k=1)
+    assert Path(found.path).name == "lote.txt"
+    assert found.text == "El coeficiente ñandúvalor del lote 7 es 0,42."
     # Adding again does not retry unchanged broken files, but still says why they are out.
     again = {Path(o.path).name: o for o in service.add([folder]).result().outcomes}
     assert again["truncated.pdf"].status is FileStatus.FAILED

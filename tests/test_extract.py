@@ -131,6 +131,10 @@ def test_pdf_text_beyond_the_character_limit_fails(four_pages: Path) -> None:
         ("latin-1", SPANISH),
         ("latin-1", "año, niño, acción"),  # short: where charset detectors guess cp1250
         ("cp1252", "“Comillas” y 20 € de propina, señor…\n"),
+        # A short Latin-1 line that charset-normalizer alone reads as a CJK codec.
+        ("latin-1", "El coeficiente ñandúvalor del lote 7 es 0,42."),
+        ("cp1252", "Größe über Straße: 12 €."),
+        ("cp1251", "Привет, это обычный русский текст для проверки кодировки."),
     ],
     ids=[
         "utf-8",
@@ -141,6 +145,9 @@ def test_pdf_text_beyond_the_character_limit_fails(four_pages: Path) -> None:
         "latin-1",
         "latin-1-short",
         "cp1252",
+        "latin-1-never-cjk",
+        "cp1252-german",
+        "cp1251-cyrillic",
     ],
 )
 def test_text_files_decode_in_any_common_encoding(tmp_path: Path, encoding: str, text: str) -> None:

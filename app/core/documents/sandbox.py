@@ -104,7 +104,16 @@ class IsolatedExtractor:
             conn.send_bytes(request)
         raw = self._receive(conn, self.limits.seconds, cancel)
         if raw is None:
+            aborted = self._died_by(signal.SIGABRT)
             self._stop()
+            if aborted:
+                # PDFium ends the process with abort() when an allocation fails: the
+                # address-space limit is the usual reason, a damaged file the other.
+                raise BrokenDocument(
+                    "The reader gave up on this file: it needs more than the "
+                    f"{human_size(self.limits.memory_bytes)} of memory allowed for one "
+                    "file, or it is damaged."
+                )
             raise BrokenDocument("The reader crashed on this file.")
         try:
             reply = json.loads(raw.decode("utf-8", "surrogatepass"))
@@ -194,6 +203,14 @@ class IsolatedExtractor:
     def _max_reply_bytes(self) -> int:
         # JSON escapes a character in at most 6 bytes; pages add their numbers and brackets.
         return 6 * self.limits.max_chars + 32 * self.limits.max_pages + 65_536
+
+    def _died_by(self, signal_number: int) -> bool:
+        """Whether the child has ended, killed by `signal_number` (waits briefly for it)."""
+        process = self._process
+        if process is None:
+            return False
+        process.join(_GRACE_SECONDS)
+        return process.exitcode == -signal_number
 
     def _stop(self) -> None:
         process, conn = self._process, self._conn
