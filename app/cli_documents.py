@@ -1,8 +1,11 @@
-"""The document commands of `confidente`: add, docs, remove, search.
+"""The document commands of `confidente`: add, docs, reindex, remove, search.
 
-They call the same DocumentService as the window. `add` shows one progress
-bar on stderr (files and pages per second) and one line per file that was
-skipped or failed, with the reason; `--json` prints one JSON document.
+They call the same DocumentService as the window. `add` and `reindex` show
+one progress bar on stderr (files and pages per second) and one line per file
+that was skipped or failed, with the reason; `--json` prints one JSON
+document. `reindex` is also how a library moves to the embedding model in the
+settings (`confidente models use ID`); Ctrl-C then leaves it on its old model,
+which keeps answering.
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ if TYPE_CHECKING:
     from app.core.worker import Job
 
 DEFAULT_LIBRARY = "default"  # same as app.core.documents.service, without importing it
+_NONE: Mapping[str, Any] = MappingProxyType({})
 
 
 def add_library_option(parser: argparse.ArgumentParser) -> None:
@@ -45,6 +49,13 @@ def register(commands: Any) -> None:
     docs = commands.add_parser("docs", help="list indexed documents")
     add_library_option(docs)
     docs.add_argument("--json", action="store_true", help="print JSON")
+
+    reindex = commands.add_parser(
+        "reindex",
+        help="read a library's files again, moving it to the embedding model in the settings",
+    )
+    add_library_option(reindex)
+    reindex.add_argument("--json", action="store_true", help="print JSON")
 
     remove = commands.add_parser(
         "remove", help="forget a document (or a folder of them), or a whole library with --all"
@@ -140,8 +151,6 @@ def follow_ingest(job: Job[IngestReport], bar: IngestBar) -> IngestReport:
 
 
 def _add(args: argparse.Namespace) -> int:
-    from app.core.documents.records import FileStatus
-
     services = _services()
     try:
         report = follow_ingest(
@@ -149,11 +158,34 @@ def _add(args: argparse.Namespace) -> int:
         )
     finally:
         services.close()
+    return _show_report(report, args.json)
+
+
+def _reindex(args: argparse.Namespace) -> int:
+    services = _services()
+    try:
+        embedder = services.settings.embedding_model or "all-MiniLM-L6-v2 (built in)"
+        if not args.json:
+            print(f"Re-indexing {args.library} with {embedder}…", file=sys.stderr)
+        report = follow_ingest(services.documents.reindex(args.library), IngestBar(args.json))
+    finally:
+        services.close()
+    stopped = [o.reason for o in report.outcomes if o.status.value == "cancelled"]
+    if stopped and not args.json:
+        print(f"confidente: {stopped[0]}", file=sys.stderr)  # which model the library is on
+    return _show_report(report, args.json, {"embedding_model": services.settings.embedding_model})
+
+
+def _show_report(report: IngestReport, as_json: bool, extra: Mapping[str, Any] = _NONE) -> int:
+    """Print what an add or a re-index did; the exit code says whether all went well."""
+    from app.core.documents.records import FileStatus
+
     counts = {status.value: report.count(status) for status in FileStatus}
-    if args.json:
+    if as_json:
         print(
             json.dumps(
                 {
+                    **extra,
                     "library": report.library,
                     "files": [
                         {
@@ -284,5 +316,5 @@ def _search(args: argparse.Namespace) -> int:
 
 
 HANDLERS: Mapping[str, Callable[[argparse.Namespace], int]] = MappingProxyType(
-    {"add": _add, "docs": _docs, "remove": _remove, "search": _search}
+    {"add": _add, "docs": _docs, "reindex": _reindex, "remove": _remove, "search": _search}
 )

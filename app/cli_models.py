@@ -3,6 +3,12 @@
 They call the same ModelService as the window. `--json` prints exactly one
 JSON document on stdout; progress goes to stderr. Ctrl-C during a download
 pauses it: the partial file is kept and the same command resumes it.
+
+Embedding models (for the documents' index) go through the same commands:
+`list` and `catalog` show them in a section of their own, `download ID`
+fetches one as a verified folder, `use ID` makes it the model for new
+libraries and re-indexing (`confidente reindex` moves a library to it), and
+`remove ID` deletes one.
 """
 
 from __future__ import annotations
@@ -18,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from app.core.models.download import DownloadProgress
+    from app.core.models.embedders import InstalledEmbedder
     from app.core.services import Services
 
 EXIT_OK, EXIT_ERROR, EXIT_INTERRUPTED = 0, 1, 130
@@ -32,13 +39,17 @@ def register(commands: Any) -> None:
         parser.add_argument("--json", action="store_true", help="print one JSON document")
         return parser
 
-    action("list", "installed models (the active one marked) and paused downloads")
+    action("list", "installed models and embedding models (in use marked), paused downloads")
     action("catalog", "recommended models, with how well each fits this computer")
-    download = action("download", "download a catalog model (or owner/repo/file.gguf)")
+    download = action(
+        "download", "download a catalog model or embedding model (or owner/repo/file.gguf)"
+    )
     download.add_argument("name", metavar="NAME")
     add = action("add", "import a local .gguf file, used where it is")
     add.add_argument("path", metavar="PATH")
-    use = action("use", "make NAME the model for chats and answers")
+    use = action(
+        "use", "make NAME the model for chats and answers (an embedding model: for documents)"
+    )
     use.add_argument("name", metavar="NAME")
     remove = action("remove", "forget a model (deleting the file only if Confidente downloaded it)")
     remove.add_argument("name", metavar="NAME")
@@ -77,11 +88,17 @@ def _list(services: Services, args: argparse.Namespace) -> int:
     settings = services.settings
     models = services.models.installed()
     pending = services.models.pending_downloads()
+    embedders = services.models.installed_embedders()
+    paused_embedders = services.models.pending_embedders()
     document = {
         "models": [m.to_json(services.models.is_active(m, settings)) for m in models],
         "downloads": [
             {"id": p.request.id, "done_bytes": p.done, "total_bytes": p.request.size_bytes}
             for p in pending
+        ]
+        + [{"id": p.id, "done_bytes": p.done, "total_bytes": p.total} for p in paused_embedders],
+        "embedders": [
+            e.to_json(services.models.is_active_embedder(e, settings)) for e in embedders
         ],
     }
     lines = []
@@ -92,12 +109,20 @@ def _list(services: Services, args: argparse.Namespace) -> int:
     for p in pending:
         total = p.request.size_bytes or 0
         lines.append(f"  {p.request.id:<40} paused at {_gb(p.done)} of {_gb(total)}")
+    lines.append("\nEmbedding models (for documents):")
+    for e in embedders:
+        mark = "*" if services.models.is_active_embedder(e, settings) else " "
+        shape = f"{e.manifest.dimension}-d, reads {e.manifest.max_tokens} tokens"
+        lines.append(f"{mark} {e.id:<40} {_gb(e.size_bytes):>8}  {e.source:<8} {shape}")
+    for paused in paused_embedders:
+        lines.append(f"  {paused.id:<40} paused at {_gb(paused.done)} of {_gb(paused.total)}")
     return _emit(args, document, "\n".join(lines))
 
 
 def _catalog(services: Services, args: argparse.Namespace) -> int:
     machine = services.models.machine()
     choices = services.models.catalog_choices(services.settings, machine)
+    embedder_choices = services.models.embedder_choices()
     document = {
         "machine": {
             "physical_cores": machine.physical_cores,
@@ -119,6 +144,10 @@ def _catalog(services: Services, args: argparse.Namespace) -> int:
             }
             for c in choices
         ],
+        "embedders": [
+            {**e.entry.to_json(), "installed": e.installed, "partial_bytes": e.partial_bytes}
+            for e in embedder_choices
+        ],
     }
     lines = [
         f"{'model':<32} {'size':>8}  {'fit':<10} {'es':<6} why",
@@ -128,6 +157,14 @@ def _catalog(services: Services, args: argparse.Namespace) -> int:
         lines.append(
             f"{c.entry.id:<32} {_gb(c.entry.size_bytes):>8}  {c.fit.verdict.value:<10} "
             f"{c.entry.spanish:<6} {c.fit.reason}{state}"
+        )
+    lines.append(f"\n{'embedding model (documents)':<32} {'size':>8}  reads")
+    for e in embedder_choices:
+        state = " (installed)" if e.installed else ""
+        languages = f"{len(e.entry.languages)} languages"
+        lines.append(
+            f"{e.entry.id:<32} {_gb(e.entry.size_bytes):>8}  {e.entry.max_tokens} tokens, "
+            f"{languages}, {e.entry.licence}{state}"
         )
     return _emit(args, document, "\n".join(lines))
 
@@ -165,6 +202,7 @@ class _DownloadLine:
 
 def _download(services: Services, args: argparse.Namespace) -> int:
     from app.core.models.download import DownloadProgress, DownloadStopped
+    from app.core.models.embedders import InstalledEmbedder
     from app.core.worker import Failed, Finished, Update
 
     handle = services.models.download(args.name)
@@ -179,10 +217,14 @@ def _download(services: Services, args: argparse.Namespace) -> int:
                 elif isinstance(event, Finished):
                     show.end()
                     model = event.result
-                    document = {
-                        "model": model.to_json(),
-                        "seconds": round(time.monotonic() - started, 2),
-                    }
+                    seconds = round(time.monotonic() - started, 2)
+                    if isinstance(model, InstalledEmbedder):
+                        text = (
+                            f"Downloaded and verified: {model.path}\n"
+                            f"Use it for documents with: confidente models use {model.id}"
+                        )
+                        return _emit(args, {"embedder": model.to_json(), "seconds": seconds}, text)
+                    document = {"model": model.to_json(), "seconds": seconds}
                     return _emit(args, document, f"Downloaded and verified: {model.path}")
                 elif isinstance(event, Failed):
                     show.end()
@@ -205,6 +247,8 @@ def _add(services: Services, args: argparse.Namespace) -> int:
 
 
 def _use(services: Services, args: argparse.Namespace) -> int:
+    if services.models.is_embedder(args.name):
+        return _use_embedder(services, args)
     model = services.models.inventory.find(args.name)
     print("Checking the model file…", file=sys.stderr)
     model_path = services.models.use(args.name).result().model_path
@@ -212,12 +256,28 @@ def _use(services: Services, args: argparse.Namespace) -> int:
     return _emit(args, document, f"Now using {model.name} ({model.path})")
 
 
+def _use_embedder(services: Services, args: argparse.Namespace) -> int:
+    value = services.models.use_embedder(args.name).result().embedding_model
+    embedder: InstalledEmbedder = services.models.inventory.find_embedder(args.name)
+    document = {"embedder": embedder.to_json(active=True), "embedding_model": value}
+    text = (
+        f"New libraries now use {embedder.name}. A library keeps the embedding model it was "
+        "indexed with until it is re-indexed: confidente reindex --library NAME"
+    )
+    return _emit(args, document, text)
+
+
 def _remove(services: Services, args: argparse.Namespace) -> int:
-    partial = {p.request.id: p for p in services.models.pending_downloads()}
+    partial = {p.request.id for p in services.models.pending_downloads()}
+    partial.update(p.id for p in services.models.pending_embedders())
     if args.name in partial:
         services.models.discard_partial(args.name)
         document = {"removed": args.name, "partial_download": True, "file_deleted": True}
         return _emit(args, document, f"Discarded the paused download of {args.name}")
+    if services.models.is_embedder(args.name):
+        embedder = services.models.remove_embedder(args.name, services.settings)
+        document = {"removed": embedder.id, "partial_download": False, "file_deleted": True}
+        return _emit(args, document, f"Removed {embedder.id} and deleted its folder")
     model = services.models.remove(args.name, services.settings)
     deleted = model.removable_file
     document = {"removed": model.id, "partial_download": False, "file_deleted": deleted}

@@ -13,6 +13,7 @@ from app.core.documents.retrieval import (
     coverage,
     fold,
     fuse,
+    fuse_rankings,
     idf,
     is_relevant,
     keyword_query,
@@ -148,3 +149,16 @@ def test_weighted_coverage_counts_rare_words_more() -> None:
     assert coverage(["temperatura", "sevilla"], text, [1.0, 1.0]) == 0.5
     assert coverage(["temperatura", "sevilla"], text, [1.0, 3.0]) == 0.25
     assert idf(0, 100) > idf(50, 100) > idf(100, 100) >= 0
+
+
+def test_a_ranking_weighted_near_zero_breaks_ties_and_lends_its_similarities() -> None:
+    """MiniLM's ranking of a Spanish question is kept, nearly weightless: it only orders
+    what the keywords left tied, and its similarities still reach the relevance bar."""
+    fused = fuse_rankings([([1, 2], 1.0)], [([(9, 0.8), (2, 0.6), (1, 0.5)], 0.05)])
+    assert [c.chunk_id for c in fused] == [1, 2, 9]
+    assert fused[0].similarity == 0.5
+    assert fused[2].keyword_rank is None
+    # Two keyword rankings (a question and its translation): each id keeps its best rank.
+    both = fuse_rankings([([5, 6], 1.0), ([6, 7], 0.75)], [])
+    assert [c.chunk_id for c in both] == [6, 5, 7]
+    assert both[0].keyword_rank == 1

@@ -255,3 +255,74 @@ def test_model_commands_work_with_networking_cut(confidente_home: Path, home: Pa
         )
         assert result.returncode == 0, result.stderr
         json.loads(result.stdout)
+
+
+def test_an_embedding_model_is_downloaded_used_and_a_library_moved_to_it(
+    confidente_home: Path, home: Path, hub: HubStandIn, tmp_path: Path
+) -> None:
+    """The packaged all-MiniLM-L6-v2 folder, served by the stand-in Hub under an entry of a
+    test catalog, downloaded as an embedding model; then a library is re-indexed with it."""
+    from app.core.documents.embedder import embedder_location
+    from tests.test_embedders import NEEDED, REPO, REVISION, TEST_ID, _entry, _write_catalog
+
+    packaged = {name: embedder_location(None) / name for name in NEEDED}
+    for name, path in packaged.items():
+        hub.add_file(REPO, name, path)
+        hub.pin(REPO, name, REVISION)
+    catalog = _write_catalog(tmp_path / "catalog.json", _entry(packaged))
+    env = {"HF_ENDPOINT": hub.endpoint, "CONFIDENTE_CATALOG": str(catalog)}
+
+    offered = _json(_models(["catalog", "--json"], confidente_home, home, **env))
+    offered_embedders = offered["embedders"]
+    assert isinstance(offered_embedders, list)
+    assert [e["id"] for e in offered_embedders] == [TEST_ID]
+    downloaded = _json(_models(["download", TEST_ID, "--json"], confidente_home, home, **env))
+    embedder = downloaded["embedder"]
+    assert isinstance(embedder, dict)
+    assert Path(str(embedder["path"])) == confidente_home / "models" / "embedders" / TEST_ID
+
+    note = tmp_path / "note.txt"
+    note.write_text("The autoclave A-3 is validated every six months.", "utf-8")
+    added = subprocess.run(
+        [*CLI, "add", str(note), "--json"],
+        env=_env(confidente_home),
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
+    assert added.returncode == 0, added.stderr
+
+    used = _json(_models(["use", TEST_ID, "--json"], confidente_home, home, **env))
+    assert used["embedding_model"] == TEST_ID
+    listing = _json(_models(["list", "--json"], confidente_home, home, **env))
+    listed = listing["embedders"]
+    assert isinstance(listed, list)
+    embedders = {e["id"]: e for e in listed}
+    assert embedders[TEST_ID]["active"] is True
+    assert embedders["all-MiniLM-L6-v2"]["active"] is False
+    text = _models(["list"], confidente_home, home, **env).stdout
+    assert "Embedding models (for documents):" in text
+
+    reindexed = subprocess.run(
+        [*CLI, "reindex", "--json"],
+        env=_env(confidente_home),
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert reindexed.returncode == 0, reindexed.stderr
+    report = json.loads(reindexed.stdout)
+    assert report["embedding_model"] == TEST_ID
+    assert [f["status"] for f in report["files"]] == ["indexed"]
+    found = subprocess.run(
+        [*CLI, "search", "autoclave validation", "--json"],
+        env=_env(confidente_home),
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
+    assert json.loads(found.stdout)[0]["path"] == str(note.resolve())
+
+    refused = _models(["remove", TEST_ID], confidente_home, home, **env)
+    assert refused.returncode != 0
+    assert "in use" in refused.stderr

@@ -412,3 +412,35 @@ def test_deleting_a_library_forgets_it_and_its_text(
             assert secret.encode() not in file.read_bytes(), f"text left in {file}"
     with pytest.raises(DocumentError, match="no library"):
         service.delete_library("old-project").result()
+
+
+def test_a_translation_of_the_question_finds_the_other_languages_passage(
+    service: DocumentService, tmp_path: Path
+) -> None:
+    manual = tmp_path / "manual_portatil.txt"
+    manual.write_text(
+        "La batería del portátil dura unas nueve horas con el brillo de la pantalla al mínimo. "
+        "Para cargarla se usa el adaptador de 65 W que viene en la caja.\n\n"
+        "El teclado se puede limpiar con un paño seco; no use productos con alcohol.",
+        "utf-8",
+    )
+    guide = tmp_path / "printer_guide.txt"
+    guide.write_text(
+        "The printer uses a toner cartridge that lasts for about two thousand pages. "
+        "To replace it, open the front cover and pull the old cartridge out.\n\n"
+        "Paper jams are cleared from the rear tray; switch the printer off first.",
+        "utf-8",
+    )
+    service.add([manual, guide]).result()
+    assert service.languages() == {"es", "en"}
+    question = "How many hours does the laptop's charge last?"
+    plain = service.search(question, k=1, mode="keyword")
+    assert not plain or plain[0].path != str(manual.resolve())
+    [found] = service.search(question, k=1, also=["¿Cuántas horas dura la batería del portátil?"])
+    assert found.path == str(manual.resolve())
+    assert "nueve horas" in found.text
+    # The translation looks only among passages of its own language.
+    [english] = service.search(
+        "¿Qué cartucho usa la impresora?", k=1, also=["Which toner cartridge does the printer use?"]
+    )
+    assert english.path == str(guide.resolve())

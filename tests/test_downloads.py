@@ -295,3 +295,40 @@ def test_not_enough_disk_space_is_said_before_downloading(
     with pytest.raises(ModelError, match="Not enough disk space"):
         Downloader(tmp_path).fetch(_request(), DownloadControl(), lambda p: None)
     assert _gets(hub) == []
+
+
+def _git_object_id(data: bytes) -> str:
+    return hashlib.sha1(b"blob %d\0" % len(data) + data).hexdigest()
+
+
+def test_a_small_git_file_is_checked_against_its_git_object_id(
+    hub: HubStandIn, tmp_path: Path
+) -> None:
+    """A file kept in git rather than LFS (a model's config.json) has no SHA-256 on the Hub,
+    only its git object id: with no catalog SHA-256, that is what it is checked against."""
+    config = b'{"hidden_size": 384}\n'
+    hub.add_file("someone/embedder", "config.json", config, sha256=_git_object_id(config))
+    request = DownloadRequest(id="e", repo="someone/embedder", file="config.json")
+    done = Downloader(tmp_path).fetch(request, DownloadControl(), lambda p: None)
+    assert done.path.read_bytes() == config
+    assert done.sha256 == hashlib.sha256(config).hexdigest()  # recorded as SHA-256 all the same
+
+    hub.add_file("someone/embedder", "liar.json", config, sha256=_git_object_id(b"other"))
+    liar = DownloadRequest(id="e", repo="someone/embedder", file="liar.json")
+    with pytest.raises(ModelError, match="git object id"):
+        Downloader(tmp_path).fetch(liar, DownloadControl(), lambda p: None)
+    assert list((tmp_path / "quarantine").glob("liar.json.*[0-9]"))
+
+
+def test_a_destination_keeps_same_named_files_apart(hub: HubStandIn, tmp_path: Path) -> None:
+    """A folder's files (config.json, 1_Pooling/config.json) land where they belong."""
+    hub.add_file("someone/embedder", "config.json", b"top")
+    hub.add_file("someone/embedder", "1_Pooling/config.json", b"pooling")
+    for file in ("config.json", "1_Pooling/config.json"):
+        request = DownloadRequest(
+            id="e", repo="someone/embedder", file=file, dest=f"staging/e/{file}"
+        )
+        Downloader(tmp_path).fetch(request, DownloadControl(), lambda p: None)
+    assert (tmp_path / "staging/e/config.json").read_bytes() == b"top"
+    assert (tmp_path / "staging/e/1_Pooling/config.json").read_bytes() == b"pooling"
+    assert Downloader(tmp_path).pending() == []

@@ -36,7 +36,10 @@ class Settings:
     repeat_penalty: float = 1.1
     max_tokens: int = 512
     system_prompt: str = DEFAULT_SYSTEM_PROMPT
-    embedding_model: str | None = None  # None: the starter all-MiniLM-L6-v2; else a folder
+    # None: the built-in all-MiniLM-L6-v2; else a downloaded catalog embedder's id
+    # ("paraphrase-multilingual-minilm-l12-v2") or a sentence-transformers folder. Used by
+    # new libraries and by re-indexing; see _embedder_choice for what is checked where.
+    embedding_model: str | None = None
     chunk_size: int = 800  # characters; chosen by measuring recall (python -m bench.chunking)
     chunk_overlap: int = 0  # measured: overlap added passages without finding more pages
     sources: int = 5  # excerpts given to the model for a document answer
@@ -140,6 +143,23 @@ def _one_of(*choices: str) -> Callable[[Any], str | None]:
     return check
 
 
+def _embedder_choice(value: Any) -> str | None:
+    """None, or the name of an embedding model: an id or a folder path, on one line.
+
+    Whether it is installed is checked where it is chosen (`ModelService.use_embedder`,
+    the settings dialog) and where it is loaded, not here: a settings file is read
+    before anything else exists, and a model deleted since must not cost the user
+    their other settings (the loader then says what to do).
+    """
+    if value is None:
+        return None
+    if not isinstance(value, str) or not value.strip():
+        return "expected the name of an embedding model, or null for the built-in one"
+    if len(value) > 4096 or any(ord(c) < 32 for c in value):
+        return "expected one line of at most 4096 characters"
+    return None
+
+
 def _optional_text(max_length: int) -> Callable[[Any], str | None]:
     def check(value: Any) -> str | None:
         if value is None:
@@ -163,7 +183,7 @@ _CHECKS: dict[str, Callable[[Any], str | None]] = {
     "repeat_penalty": _FloatIn(1.0, 2.0),
     "max_tokens": _IntIn(1, 262_143),
     "system_prompt": _optional_text(20_000),
-    "embedding_model": _optional_text(4096),
+    "embedding_model": _embedder_choice,
     "chunk_size": _IntIn(200, 8000),
     "chunk_overlap": _IntIn(0, 4000),
     "sources": _IntIn(1, 20),

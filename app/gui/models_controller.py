@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
-from typing import Literal, TypeVar, cast
+from typing import Any, Literal, TypeVar, cast
 
 from PySide6.QtCore import QCoreApplication, QObject, Signal, Slot
 
@@ -55,7 +55,7 @@ class DownloadState:
     done: int = 0
     total: int | None = None
     text: str = ""  # the progress line, or why it stopped
-    handle: DownloadHandle | None = None
+    handle: DownloadHandle[Any] | None = None
 
     @property
     def active(self) -> bool:
@@ -208,13 +208,13 @@ class ModelsController(QObject):
         except ConfidenteError as error:
             self.error_occurred.emit(error, "")
             return
-        label = label or (state.label if state else "") or handle.request.name or name
+        label = label or (state.label if state else "") or handle.name or name
         self._downloads[name] = DownloadState(
             name,
             label,
             "waiting",
             state.done if state else 0,
-            state.total if state else handle.request.size_bytes,
+            state.total if state else handle.size_bytes,
             self.tr("Waiting for the download before it…"),
             handle,
         )

@@ -12,6 +12,7 @@ from typing import Protocol
 
 from app.core.cancel import CancelToken
 from app.core.documents.records import Extracted, FileOutcome, IndexedFile, IngestReport, Source
+from app.core.language import Language
 from app.core.worker import Job
 
 
@@ -23,8 +24,15 @@ class Documents(Protocol):
     def files(self, library: str = ...) -> list[IndexedFile]: ...
 
     def search(
-        self, query: str, library: str = ..., k: int = ..., mode: str = ...
+        self,
+        query: str,
+        library: str = ...,
+        k: int = ...,
+        mode: str = ...,
+        also: Sequence[str] = ...,
     ) -> list[Source]: ...
+
+    def languages(self, library: str = ...) -> frozenset[Language]: ...
 
     def read_document(self, path: str | Path, cancel: CancelToken | None = None) -> Extracted: ...
 

@@ -315,6 +315,19 @@ class Catalog:
                 )
         return result
 
+    def sample_texts(self, library_id: int, limit: int) -> list[str]:
+        """Up to `limit` passages of the library's indexed files, spread over all of them."""
+        count = self.passage_count_of(library_id)
+        step = max(1, count // max(limit, 1))
+        with self._transaction() as db:
+            rows = db.execute(
+                "SELECT text FROM chunks JOIN files ON files.id = chunks.file_id "
+                "WHERE files.library_id = ? AND files.state = 'indexed' AND chunks.id % ? = 0 "
+                "LIMIT ?",
+                (library_id, step, limit),
+            ).fetchall()
+        return [str(row[0]) for row in rows]
+
     def keyword_search(self, library_id: int, match: str, limit: int) -> list[int]:
         """Chunk ids of indexed files matching an FTS5 query, best first (BM25)."""
         with self._transaction() as db:

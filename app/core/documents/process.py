@@ -52,9 +52,11 @@ from app.core.documents.service import (
     DEFAULT_LIBRARY,
     check_library_name,
     files_of,
+    library_languages,
     library_names,
 )
 from app.core.errors import ConfidenteError, DocumentError
+from app.core.language import Language
 from app.core.paths import AppPaths
 from app.core.settings import Settings
 from app.core.worker import Failed, Finished, Job
@@ -175,11 +177,22 @@ class DocumentsProcess:
         return files_of(self._catalog(), library)
 
     def search(
-        self, query: str, library: str = DEFAULT_LIBRARY, k: int = 5, mode: str = "hybrid"
+        self,
+        query: str,
+        library: str = DEFAULT_LIBRARY,
+        k: int = 5,
+        mode: str = "hybrid",
+        also: Sequence[str] = (),
     ) -> list[Source]:
         """Asked of the child, which has the embedding model (waits for its answer)."""
-        result: list[Source] = self._call("search", query, check_library_name(library), k, mode)
+        result: list[Source] = self._call(
+            "search", query, check_library_name(library), k, mode, tuple(also)
+        )
         return result
+
+    def languages(self, library: str = DEFAULT_LIBRARY) -> frozenset[Language]:
+        """Read here: a sample of the catalog's passages, no child needed."""
+        return library_languages(self._catalog(), library)
 
     def read_document(self, path: str | Path, cancel: CancelToken | None = None) -> Extracted:
         """Read here, in the sandboxed reader: no index or embedding model involved."""

@@ -28,8 +28,10 @@ RRF_K = 60
 # (48 of 49 answerable questions pass, none of the 6 unanswerable ones).
 # all-MiniLM-L6-v2 is an English model that rates any two Spanish texts as somewhat
 # similar (0.4-0.5), so similarity alone must be high, or be backed by rare words.
-# Each rule is (minimum similarity, minimum IDF-weighted word coverage).
-RELEVANCE_RULES = ((0.60, 0.0), (0.45, 0.20), (0.33, 0.25), (0.0, 0.40))
+# Each rule is (minimum similarity, minimum IDF-weighted word coverage); the last one
+# asks for words alone: a Spanish question and an English passage can have a negative
+# cosine similarity under an English model, yet share the translated question's words.
+RELEVANCE_RULES = ((0.60, 0.0), (0.45, 0.20), (0.33, 0.25), (-1.0, 0.40))
 WEAK_SIMILARITY = 0.45  # a passage sharing no word is kept only above this
 
 _WORD = re.compile(r"\w+(?:[-./]\w+)*", re.UNICODE)
@@ -130,17 +132,38 @@ class Candidate:
 
 def fuse(keyword_ids: Sequence[int], vector_hits: Sequence[tuple[int, float]]) -> list[Candidate]:
     """Reciprocal rank fusion of a keyword ranking and a (chunk id, similarity) ranking."""
+    return fuse_rankings([(keyword_ids, 1.0)], [(vector_hits, 1.0)])
+
+
+def fuse_rankings(
+    keyword_rankings: Sequence[tuple[Sequence[int], float]],
+    vector_rankings: Sequence[tuple[Sequence[tuple[int, float]], float]],
+    keyword_strength: Sequence[dict[int, float]] = (),
+) -> list[Candidate]:
+    """Weighted reciprocal rank fusion of keyword rankings and (chunk id, similarity) rankings.
+
+    Each ranking comes with its weight: a ranking known to be unreliable (the
+    vectors of a language the embedding model was not trained on) counts for
+    little or nothing, yet still lends its similarities to the relevance bar.
+    A candidate's rank of each kind is its best in any ranking of that kind,
+    and its similarity the highest found. The score is scaled so that first in
+    one keyword and one vector ranking of weight 1 is 1.0.
+    """
     scores: dict[int, float] = {}
     keyword_rank: dict[int, int] = {}
     vector_rank: dict[int, int] = {}
     similarity: dict[int, float] = {}
-    for rank, chunk_id in enumerate(keyword_ids, start=1):
-        keyword_rank[chunk_id] = rank
-        scores[chunk_id] = scores.get(chunk_id, 0.0) + 1.0 / (RRF_K + rank)
-    for rank, (chunk_id, sim) in enumerate(vector_hits, start=1):
-        vector_rank[chunk_id] = rank
-        similarity[chunk_id] = sim
-        scores[chunk_id] = scores.get(chunk_id, 0.0) + 1.0 / (RRF_K + rank)
+    for number, (ranking, weight) in enumerate(keyword_rankings):
+        strength = keyword_strength[number] if number < len(keyword_strength) else {}
+        for rank, chunk_id in enumerate(ranking, start=1):
+            keyword_rank[chunk_id] = min(rank, keyword_rank.get(chunk_id, rank))
+            factor = strength.get(chunk_id, 1.0)
+            scores[chunk_id] = scores.get(chunk_id, 0.0) + weight * factor / (RRF_K + rank)
+    for hits, weight in vector_rankings:
+        for rank, (chunk_id, sim) in enumerate(hits, start=1):
+            vector_rank[chunk_id] = min(rank, vector_rank.get(chunk_id, rank))
+            similarity[chunk_id] = max(sim, similarity.get(chunk_id, sim))
+            scores[chunk_id] = scores.get(chunk_id, 0.0) + weight / (RRF_K + rank)
     best = 2.0 / (RRF_K + 1)
     ranked = sorted(scores, key=lambda i: (-scores[i], i))
     return [

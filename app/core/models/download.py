@@ -10,7 +10,15 @@ download survives the app being closed:
 
 A finished file is hashed before it is moved into the models folder. A file
 whose SHA-256 (or size) is not the one the catalog or the Hub promises is
-moved to `models/quarantine/` with a note, and never loaded.
+moved to `models/quarantine/` with a note, and never loaded. When the catalog
+gives no SHA-256, the Hub's is used: the LFS object's SHA-256 for a large
+file, and for a small file kept in git itself (a model's config.json) its git
+object id, a SHA-1 over the content, since that is all the Hub publishes for
+it at the pinned revision.
+
+A request may name a destination inside the models folder (`dest`): that is
+how the files of an embedding model's folder are fetched one by one (see
+`app.core.models.embedders`).
 
 This is the only network traffic Confidente makes, and only on the thread
 of a download the user started (`privacy.network_allowed`). The Hub library
@@ -47,6 +55,7 @@ _STREAM_CHUNK = 256 * 1024  # the Hub library's default (10 MB) makes pause answ
 _RATE_WINDOW = 5.0  # seconds of history behind the rate and the time left
 
 Stage = Literal["connecting", "downloading", "verifying"]
+_GIT_SHA1 = re.compile(r"^[0-9a-f]{40}$")
 
 
 @dataclass(frozen=True)
@@ -58,10 +67,20 @@ class DownloadRequest:
     sha256: str | None = None  # None: trust the Hub's LFS checksum
     size_bytes: int | None = None
     name: str = ""
+    dest: str = ""  # where the verified file goes, relative to the models folder ("": its name)
 
     @property
     def filename(self) -> str:
         return Path(self.file).name
+
+    @property
+    def target(self) -> str:
+        return self.dest or self.filename
+
+    @property
+    def key(self) -> str:
+        """A flat name, unique among downloads, for its partial and quarantined copies."""
+        return self.dest.replace("/", "__") if self.dest else self.filename
 
     @classmethod
     def from_entry(cls, entry: CatalogEntry) -> DownloadRequest:
@@ -150,13 +169,16 @@ class Downloader:
         self.quarantine = models_dir / "quarantine"
 
     def partial_path(self, request: DownloadRequest) -> Path:
-        return self.partials / f"{request.filename}.partial"
+        return self.partials / f"{request.key}.partial"
 
     def pending(self) -> list[PartialDownload]:
+        """Paused single-file downloads (a folder's files are listed by their folder)."""
         found: list[PartialDownload] = []
         for note in sorted(self.partials.glob("*.partial.json")):
             with contextlib.suppress(OSError, ValueError, TypeError):
                 request = DownloadRequest(**json.loads(note.read_text(encoding="utf-8")))
+                if request.dest:
+                    continue
                 data = note.with_suffix("")
                 found.append(PartialDownload(request, _size(data), data))
         return found
@@ -174,7 +196,7 @@ class Downloader:
         token: str | None = None,
     ) -> Downloaded:
         """Download (or resume) `request` into the models folder and return the verified file."""
-        target = self.models_dir / request.filename
+        target = self.models_dir / request.target
         partial = self.partial_path(request)
         self.partials.mkdir(parents=True, exist_ok=True)
         self._start_note(request, partial)
@@ -182,15 +204,16 @@ class Downloader:
             DownloadProgress(request.id, "connecting", _size(partial), request.size_bytes, 0, None)
         )
         try:
-            expected_sha, expected_size = self._transfer(request, partial, control, report, token)
-            self._verify(request, partial, expected_sha, expected_size, control, report)
+            expected, expected_size = self._transfer(request, partial, control, report, token)
+            sha256 = self._verify(request, partial, expected, expected_size, control, report)
         except DownloadStopped:
             if not control.keep_partial:
                 self.discard(request)
             raise
+        target.parent.mkdir(parents=True, exist_ok=True)
         os.replace(partial, target)
         _note_of(partial).unlink(missing_ok=True)
-        return Downloaded(target, expected_sha)
+        return Downloaded(target, sha256)
 
     def _start_note(self, request: DownloadRequest, partial: Path) -> None:
         note = _note_of(partial)
@@ -208,7 +231,7 @@ class Downloader:
         control: DownloadControl,
         report: Callable[[DownloadProgress], None],
         token: str | None,
-    ) -> tuple[str, int | None]:
+    ) -> tuple[Digest, int | None]:
         from huggingface_hub import errors as hub_errors
         from huggingface_hub.file_download import get_hf_file_metadata, hf_hub_url, http_get
         from huggingface_hub.utils._headers import build_hf_headers
@@ -219,7 +242,7 @@ class Downloader:
         with privacy.network_allowed(), _hub_online():
             try:
                 meta = get_hf_file_metadata(url, token=auth, endpoint=endpoint)
-                expected_sha = _expected_sha(request, meta.etag)
+                expected = _expected_digest(request, meta.etag)
                 size = request.size_bytes or meta.size
                 if request.size_bytes and meta.size and meta.size != request.size_bytes:
                     raise ModelError(
@@ -231,7 +254,7 @@ class Downloader:
                     partial.unlink()
                     resume = 0
                 if size is not None:
-                    _check_disk_space(self.models_dir, size - resume, request.filename)
+                    check_disk_space(self.models_dir, size - resume, request.filename)
                 meter = _Meter(request.id, resume, size, control, report)
                 headers = build_hf_headers(
                     token=auth, library_name="confidente", library_version=__version__
@@ -286,19 +309,24 @@ class Downloader:
                         "the download resumes where it stopped."
                     ) from error
                 raise
-        return expected_sha, size
+        return expected, size
 
     def _verify(
         self,
         request: DownloadRequest,
         partial: Path,
-        expected_sha: str,
+        expected: Digest,
         expected_size: int | None,
         control: DownloadControl,
         report: Callable[[DownloadProgress], None],
-    ) -> None:
+    ) -> str:
+        """Hash the finished file; quarantine it unless it is what was promised.
+
+        Returns its SHA-256 (the one recorded, whichever digest was checked).
+        """
         total = _size(partial)
         digest = hashlib.sha256()
+        git = hashlib.sha1(f"blob {total}\0".encode())  # the git object id of the file
         done = 0
         last = 0.0
         with partial.open("rb") as source:
@@ -306,6 +334,8 @@ class Downloader:
                 if control.token.cancelled:
                     raise DownloadStopped("Download stopped.", paused=control.keep_partial)
                 digest.update(block)
+                if expected.kind == "git-sha1":
+                    git.update(block)
                 done += len(block)
                 now = time.monotonic()
                 if now - last >= _REPORT_EVERY or done == total:
@@ -314,18 +344,21 @@ class Downloader:
         problem = None
         if expected_size is not None and total != expected_size:
             problem = f"it is {total:,} bytes instead of {expected_size:,}"
-        elif digest.hexdigest() != expected_sha:
-            problem = f"its SHA-256 is {digest.hexdigest()}, expected {expected_sha}"
+        elif expected.kind == "sha256" and digest.hexdigest() != expected.value:
+            problem = f"its SHA-256 is {digest.hexdigest()}, expected {expected.value}"
+        elif expected.kind == "git-sha1" and git.hexdigest() != expected.value:
+            problem = f"its git object id is {git.hexdigest()}, expected {expected.value}"
         if problem:
             kept = self._quarantine(request, partial, problem)
             raise ModelError(
                 f"{request.filename} failed its integrity check ({problem}). It was moved to "
                 f"{kept} and will not be used; download it again."
             )
+        return digest.hexdigest()
 
     def _quarantine(self, request: DownloadRequest, partial: Path, problem: str) -> Path:
         self.quarantine.mkdir(parents=True, exist_ok=True)
-        kept = self.quarantine / f"{request.filename}.{time.strftime('%Y%m%d-%H%M%S')}"
+        kept = self.quarantine / f"{request.key}.{time.strftime('%Y%m%d-%H%M%S')}"
         os.replace(partial, kept)
         _note_of(partial).unlink(missing_ok=True)
         note = {**asdict(request), "problem": problem, "quarantined": time.time()}
@@ -409,18 +442,30 @@ def _hub_online() -> Iterator[None]:
             constants.HF_HUB_OFFLINE, constants.DOWNLOAD_CHUNK_SIZE = previous
 
 
-def _expected_sha(request: DownloadRequest, etag: str | None) -> str:
+@dataclass(frozen=True)
+class Digest:
+    """What a finished file is checked against."""
+
+    kind: Literal["sha256", "git-sha1"]
+    value: str
+
+
+def _expected_digest(request: DownloadRequest, etag: str | None) -> Digest:
+    """The catalog's SHA-256; else the Hub's: an LFS file's SHA-256, or, for a small file
+    kept in git (no LFS object), its git object id."""
     if request.sha256:
-        return request.sha256
+        return Digest("sha256", request.sha256)
     if etag and _SHA256.match(etag.lower()):
-        return etag.lower()
+        return Digest("sha256", etag.lower())
+    if etag and _GIT_SHA1.match(etag.lower()):
+        return Digest("git-sha1", etag.lower())
     raise ModelError(
         f"The Hub gives no SHA-256 for {request.filename}, so it cannot be verified; "
         "it was not downloaded."
     )
 
 
-def _check_disk_space(folder: Path, needed: int, name: str) -> None:
+def check_disk_space(folder: Path, needed: int, name: str) -> None:
     free = shutil.disk_usage(folder).free
     if free < needed + 256 * 1024 * 1024:  # leave the disk some room
         raise ModelError(

@@ -4,19 +4,26 @@ Downloads and imports are recorded in `models/registry.json`. An imported
 file is used where it is (a 5 GB model is not copied); removing it only
 forgets it. Models found in Ollama's store or LM Studio's folder are listed
 on every call and are never modified or deleted by Confidente.
+
+Embedding models (for the documents' index) are listed here too, apart from
+the chat models: the built-in one, and each complete folder under
+`models/embedders/` (see `app.core.models.embedders`).
 """
 
 from __future__ import annotations
 
 import json
 import os
+import shutil
 import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
+from app.core.documents.embedder import embedders_folder
 from app.core.errors import ModelError
+from app.core.models.embedders import InstalledEmbedder, installed_embedders
 from app.core.models.external import discover_external_models
 from app.core.starter import starter_path
 
@@ -165,6 +172,33 @@ class Inventory:
             self._write([r for r in self._records() if r["id"] != model.id])
         if model.removable_file and model.path.parent == self.models_dir:
             model.path.unlink(missing_ok=True)
+
+    # Embedding models
+
+    def embedders(self) -> list[InstalledEmbedder]:
+        """The built-in embedding model, then the downloaded ones."""
+        return installed_embedders(self.models_dir)
+
+    def find_embedder(self, name: str) -> InstalledEmbedder:
+        """An embedding model by id or name; ModelError naming the choices otherwise."""
+        wanted = name.strip().lower()
+        embedders = self.embedders()
+        for embedder in embedders:
+            if wanted in (embedder.id.lower(), embedder.name.lower()):
+                return embedder
+        raise ModelError(
+            f"No installed embedding model is called {name!r}. Installed: "
+            + ", ".join(e.id for e in embedders)
+            + ". See `confidente models list`."
+        )
+
+    def remove_embedder(self, embedder: InstalledEmbedder) -> None:
+        """Delete a downloaded embedding model's folder (the built-in one cannot go)."""
+        if not embedder.removable:
+            raise ModelError(f"{embedder.name} ships with Confidente and cannot be removed.")
+        folder = embedders_folder(self.models_dir) / embedder.id
+        if embedder.path.resolve() == folder.resolve():
+            shutil.rmtree(folder)
 
     def _records(self) -> list[dict[str, Any]]:
         try:

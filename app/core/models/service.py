@@ -4,27 +4,43 @@ The GUI and the CLI both call this. Slow work (detecting GPUs, checking or
 downloading a file, loading llama.cpp) runs on workers: loading on the model
 worker, downloads and file checks on the `models` worker, so a download
 never holds up a chat.
+
+Embedding models (for the documents' index) are offered beside the chat
+models: the catalog lists some, `download` fetches one as a verified folder,
+and `use_embedder` makes it the `embedding_model` setting. Libraries keep the
+model they were indexed with until they are re-indexed
+(`DocumentService.reindex`), which moves them to the one in the settings.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Generic, TypeVar
 
 from app.core.cancel import CancelToken
+from app.core.documents.embedder import embedder_name, embedder_spec, is_starter
 from app.core.engine import Engine, EngineConfig, ModelInfo, gpu_offload_supported
 from app.core.errors import ModelError
 from app.core.gguf import read_gguf_info
 from app.core.hardware import detect_machine, resolve_threads
 from app.core.models import token as hf_token
-from app.core.models.catalog import CatalogEntry, find_entry, load_catalog
+from app.core.models.catalog import (
+    CatalogEntry,
+    EmbedderEntry,
+    find_embedder,
+    find_entry,
+    load_catalog,
+    load_embedders,
+)
 from app.core.models.download import (
     DownloadControl,
     Downloader,
     DownloadRequest,
     PartialDownload,
 )
+from app.core.models.embedders import EmbedderInstaller, InstalledEmbedder, PausedEmbedder
 from app.core.models.fit import Fit, Machine, assess, gpu_layers_for
 from app.core.models.inventory import InstalledModel, Inventory
 from app.core.models.vetting import Vetted, vet_model
@@ -32,6 +48,9 @@ from app.core.paths import AppPaths
 from app.core.settings import Settings
 from app.core.starter import ensure_starter_model, is_verified_starter
 from app.core.worker import Job, JobContext, ModelWorker, Worker
+
+T = TypeVar("T")
+Installed = InstalledModel | InstalledEmbedder  # what a finished download gives
 
 
 def choose_gpu_layers(settings: Settings, path: Path, machine: Machine | None) -> int:
@@ -58,6 +77,13 @@ class CatalogChoice:
 
 
 @dataclass(frozen=True)
+class EmbedderChoice:
+    entry: EmbedderEntry
+    installed: bool
+    partial_bytes: int  # bytes of a paused download, 0 if none
+
+
+@dataclass(frozen=True)
 class ModelsOverview:
     """Everything the models view shows, gathered off the GUI thread."""
 
@@ -66,14 +92,20 @@ class ModelsOverview:
     active: InstalledModel | None
     catalog: list[CatalogChoice]
     pending: list[PartialDownload]
+    embedders: list[InstalledEmbedder] = field(default_factory=list)
+    active_embedder: InstalledEmbedder | None = None
+    embedder_catalog: list[EmbedderChoice] = field(default_factory=list)
+    pending_embedders: list[PausedEmbedder] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
-class DownloadHandle:
-    """A queued or running download: its job's events, and pause or cancel."""
+class DownloadHandle(Generic[T]):
+    """A queued or running download: what it fetches, its job's events, pause or cancel."""
 
-    request: DownloadRequest
-    job: Job[InstalledModel]
+    id: str
+    name: str
+    size_bytes: int | None  # the whole download (for a folder, all its files)
+    job: Job[T]
     control: DownloadControl
 
     def pause(self) -> None:
@@ -103,7 +135,9 @@ class ModelService:
         self._paths = paths
         self.inventory = Inventory(paths.models, home)
         self.downloader = Downloader(paths.models)
+        self.installer = EmbedderInstaller(self.downloader)
         self._catalog: list[CatalogEntry] | None = None
+        self._embedder_catalog: list[EmbedderEntry] | None = None
         self._machine: Machine | None = None
 
     # What there is -------------------------------------------------------------
@@ -141,7 +175,18 @@ class ModelService:
             installed = self.installed()
             active = next((m for m in installed if self.is_active(m, settings)), None)
             choices = self.catalog_choices(settings, machine)
-            return ModelsOverview(machine, installed, active, choices, self.pending_downloads())
+            embedders = self.installed_embedders()
+            return ModelsOverview(
+                machine,
+                installed,
+                active,
+                choices,
+                self.pending_downloads(),
+                embedders,
+                next((e for e in embedders if self.is_active_embedder(e, settings)), None),
+                self.embedder_choices(),
+                self.pending_embedders(),
+            )
 
         return self._worker_for("models").submit("models overview", run)
 
@@ -225,12 +270,18 @@ class ModelService:
         entry = find_entry(self.catalog(), name)
         return DownloadRequest.from_entry(entry) if entry else DownloadRequest.from_hub_path(name)
 
-    def download(self, name: str) -> DownloadHandle:
-        """Queue the download of a catalog model (or an owner/repo/file.gguf on the Hub)."""
+    def download(self, name: str) -> DownloadHandle[Installed]:
+        """Queue the download of a catalog model or embedder (or an owner/repo/file.gguf).
+
+        The job's result is the `InstalledModel`, or for an embedder the `InstalledEmbedder`.
+        """
+        entry = self.embedder_entry(name)
+        if entry is not None:
+            return self._download_embedder(entry)
         request = self.download_request(name)
         control = DownloadControl()
 
-        def run(ctx: JobContext) -> InstalledModel:
+        def run(ctx: JobContext) -> Installed:
             control.token = ctx.cancel  # the job's own token: cancelling the job stops it
             done = self.downloader.fetch(request, control, ctx.update, hf_token.get_token())
             name = request.name or request.filename
@@ -238,7 +289,21 @@ class ModelService:
 
         job = self._worker_for("download").submit(f"download {request.id}", run)
         control.token = job.cancel_token
-        return DownloadHandle(request, job, control)
+        return DownloadHandle(
+            request.id, request.name or request.filename, request.size_bytes, job, control
+        )
+
+    def _download_embedder(self, entry: EmbedderEntry) -> DownloadHandle[Installed]:
+        control = DownloadControl()
+
+        def run(ctx: JobContext) -> Installed:
+            control.token = ctx.cancel
+            self.installer.install(entry, control, ctx.update, hf_token.get_token())
+            return self.inventory.find_embedder(entry.id)
+
+        job = self._worker_for("download").submit(f"download {entry.id}", run)
+        control.token = job.cancel_token
+        return DownloadHandle(entry.id, entry.name, entry.size_bytes, job, control)
 
     def add(self, path: Path) -> Job[InstalledModel]:
         """Queue the import of a local GGUF file, used in place after it passes its checks."""
@@ -285,7 +350,103 @@ class ModelService:
         return model
 
     def discard_partial(self, name: str) -> None:
-        self.downloader.discard(self.download_request(name))
+        entry = self.embedder_entry(name)
+        if entry is not None:
+            self.installer.discard(entry.id)
+        else:
+            self.downloader.discard(self.download_request(name))
+
+    # Embedding models -------------------------------------------------------------
+
+    def embedder_catalog(self) -> list[EmbedderEntry]:
+        if self._embedder_catalog is None:
+            self._embedder_catalog = load_embedders()
+        return self._embedder_catalog
+
+    def embedder_entry(self, name: str) -> EmbedderEntry | None:
+        return find_embedder(self.embedder_catalog(), name)
+
+    def embedder_choices(self) -> list[EmbedderChoice]:
+        installed = {e.id for e in self.installed_embedders()}
+        partial = {p.id: p.done for p in self.pending_embedders()}
+        return [
+            EmbedderChoice(entry, entry.id in installed, partial.get(entry.id, 0))
+            for entry in self.embedder_catalog()
+        ]
+
+    def installed_embedders(self) -> list[InstalledEmbedder]:
+        return self.inventory.embedders()
+
+    def pending_embedders(self) -> list[PausedEmbedder]:
+        return self.installer.pending()
+
+    def is_embedder(self, name: str) -> bool:
+        """Whether `name` is an embedding model (in the catalog, or installed)."""
+        if self.embedder_entry(name) is not None:
+            return True
+        wanted = name.strip().lower()
+        return any(wanted in (e.id.lower(), e.name.lower()) for e in self.installed_embedders())
+
+    def is_active_embedder(self, embedder: InstalledEmbedder, settings: Settings) -> bool:
+        """Whether `embedder` is the one new libraries and re-indexing use."""
+        if is_starter(settings.embedding_model) or embedder.source == "builtin":
+            return is_starter(settings.embedding_model) and embedder.source == "builtin"
+        try:
+            return embedder_name(settings.embedding_model) in (
+                embedder.id,
+                str(embedder.path.resolve()),
+            )
+        except OSError:
+            return False
+
+    def embedding_model_for(self, name: str) -> str | None:
+        """The `embedding_model` setting that selects `name` (None: the built-in one).
+
+        Refuses a model that is not installed, or whose folder is incomplete.
+        """
+        try:
+            embedder = self.inventory.find_embedder(name)
+        except ModelError:
+            entry = self.embedder_entry(name)
+            if entry is None:
+                raise
+            raise ModelError(
+                f"{entry.name} is not downloaded yet: run `confidente models download "
+                f"{entry.id}` (or Models → Embedding models → Download)."
+            ) from None
+        if embedder.source == "builtin":
+            return None
+        embedder_spec(embedder.id, self._paths.models)  # raises, saying why, if unusable
+        return embedder.id
+
+    def use_embedder(self, name: str) -> Job[Settings]:
+        """Queue a switch of the embedding model for new libraries and re-indexing.
+
+        Existing libraries keep theirs until re-indexed: their vectors were made
+        by it, and mixing two models in one index would find nothing.
+        """
+
+        def run(ctx: JobContext) -> Settings:
+            value = self.embedding_model_for(name)
+            if self._update_settings is None:
+                raise ModelError("Settings cannot be changed in this session.")
+            return self._update_settings(embedding_model=value)
+
+        return self._worker_for("models").submit(f"use {name}", run)
+
+    def remove_embedder(self, name: str, settings: Settings) -> InstalledEmbedder:
+        """Delete a downloaded embedding model, unless the settings name it.
+
+        A library indexed with it then says so when searched; re-indexing it
+        moves it to the embedding model in the settings.
+        """
+        embedder = self.inventory.find_embedder(name)
+        if self.is_active_embedder(embedder, settings) and embedder.removable:
+            raise ModelError(
+                f"{embedder.name} is the embedding model in use; choose another one first."
+            )
+        self.inventory.remove_embedder(embedder)
+        return embedder
 
     def _worker_for(self, kind: str) -> Worker:
         worker = self._download_worker if kind == "download" else self._models_worker
