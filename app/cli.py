@@ -12,6 +12,7 @@ import json
 import multiprocessing
 import sys
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 from app import __version__, cli_documents, cli_models
@@ -20,6 +21,7 @@ from app.core.errors import ConfidenteError
 
 if TYPE_CHECKING:
     from app.core.chat import ChatReply
+    from app.core.documents.records import Quote
     from app.core.services import Services
     from app.core.worker import Job
 
@@ -152,16 +154,23 @@ def _load_model(services: Services, *, quiet: bool) -> None:
         raise
 
 
-def _stream_reply(job: Job[ChatReply], out: TextIO | None) -> tuple[ChatReply, list[str]]:
-    """Print the answer as it comes; Ctrl-C stops the answer and keeps what was said."""
-    from app.core.worker import Failed, Finished, Notice, TextDelta
+def _stream_reply(
+    job: Job[ChatReply], out: TextIO | None, on_update: Callable[[object], None] | None = None
+) -> tuple[ChatReply, list[str]]:
+    """Print the answer as it comes; Ctrl-C stops the answer and keeps what was said.
+
+    `on_update` receives the job's updates (say, the sources found), in order with the text.
+    """
+    from app.core.worker import Failed, Finished, Notice, TextDelta, Update
 
     notices: list[str] = []
     events = job.events()
     while True:
         try:
             for event in events:
-                if isinstance(event, TextDelta) and out is not None:
+                if isinstance(event, Update) and on_update is not None:
+                    on_update(event.value)
+                elif isinstance(event, TextDelta) and out is not None:
                     out.write(event.text)
                     out.flush()
                 elif isinstance(event, Notice):
@@ -245,7 +254,10 @@ def _ask(args: argparse.Namespace) -> int:
     try:
         _load_model(services, quiet=args.json)
         job = services.chat.send(args.conversation, args.question, library=args.library)
-        reply, notices = _stream_reply(job, None if args.json else sys.stdout)
+        if args.json:
+            reply, notices = _stream_reply(job, None)
+        else:
+            reply, notices = _stream_reply(job, sys.stdout, _print_quotes_when_found)
     finally:
         services.close()
     stopped = reply.stats.finish_reason == "cancelled"
@@ -256,6 +268,7 @@ def _ask(args: argparse.Namespace) -> int:
         document = {
             "answer": reply.message.content,
             "sources": [source.to_json() for source in reply.sources],
+            "quotes": [quote.to_json() for quote in reply.quotes],
             "model": reply.model,
             "timings": timings,
             "conversation_id": reply.conversation_id,
@@ -271,6 +284,23 @@ def _ask(args: argparse.Namespace) -> int:
             snippet = " ".join(source.text.split())
             print(f"  [{source.n}] {where}: {snippet[:160]}{'…' if len(snippet) > 160 else ''}")
     return EXIT_INTERRUPTED if stopped else EXIT_OK
+
+
+def _print_quotes_when_found(update: object) -> None:
+    """Print the quotes as soon as the sources are found, before the answer streams in:
+    they come from the documents, not from the model, so they can be trusted first."""
+    from app.core.chat import SourcesFound
+
+    if isinstance(update, SourcesFound) and update.quotes:
+        print("Quotes:")
+        for quote in update.quotes:
+            print(f"  {_quote_line(quote)}")
+        print(flush=True)
+
+
+def _quote_line(quote: Quote) -> str:
+    where = Path(quote.path).name + (f", page {quote.page}" if quote.page is not None else "")
+    return f"[{quote.n}] {where}: “{' '.join(quote.text.split())}”"
 
 
 def _conversations(args: argparse.Namespace) -> int:

@@ -3,13 +3,15 @@ without a trace; old files are upgraded and a bad file is left alone."""
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from app.core.documents.records import Source
+from app.core import storage
+from app.core.documents.records import Quote, Source
 from app.core.errors import StorageError
 from app.core.storage import (
     MAX_TITLE_LENGTH,
@@ -345,7 +347,7 @@ def test_a_version_2_file_is_upgraded_and_its_messages_become_searchable(
         store.close()
     db = sqlite3.connect(path)
     try:
-        assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 3
+        assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 4
         tables = {row[0] for row in db.execute("SELECT name FROM sqlite_master")}
         assert "search_index_pending" not in tables  # filled once, not on every open
     finally:
@@ -353,3 +355,79 @@ def test_a_version_2_file_is_upgraded_and_its_messages_become_searchable(
     reopened = ConversationStore(path)  # opening again changes nothing
     assert [h.message_id for h in reopened.search("rehabilitacion")] == [new.id]
     reopened.close()
+
+
+SOURCE = Source(1, "/docs/a.pdf", 3, "Cláusula 9. El plazo es de 30 días.", 0.9, 10, 45, "pdf")
+QUOTE = Quote(1, "/docs/a.pdf", 3, "El plazo es de 30 días.", 22, 45, 0.75)
+
+
+def test_an_answer_keeps_its_quotes_when_the_conversation_is_reopened(tmp_path: Path) -> None:
+    path = tmp_path / "c.sqlite3"
+    store = ConversationStore(path)
+    conversation = store.create_conversation("Plazo")
+    store.add_message(conversation.id, "user", "¿Cuál es el plazo?")
+    answer = store.add_message(
+        conversation.id, "assistant", "30 días [1].", sources=(SOURCE,), quotes=(QUOTE,)
+    )
+    assert answer.quotes == (QUOTE,)
+    store.close()
+    reopened = ConversationStore(path)
+    try:
+        question, stored = reopened.messages(conversation.id)
+        assert stored == answer
+        assert stored.quotes == (QUOTE,)
+        assert question.quotes == ()
+    finally:
+        reopened.close()
+
+
+def test_a_version_3_file_is_upgraded_and_its_answers_have_no_quotes(tmp_path: Path) -> None:
+    path = tmp_path / "v3.sqlite3"
+    # Version 3 is today's schema without the quotes column.
+    version_3 = re.sub(
+        r"sources TEXT,[^\n]*\n\s*quotes TEXT[^\n]*", "sources TEXT", storage._SCHEMA
+    )
+    assert "quotes" not in version_3
+    db = sqlite3.connect(path)
+    db.executescript(version_3)
+    db.execute("INSERT INTO conversations VALUES (1, 'Antigua', 1.0, 1.0, NULL, 0)")
+    db.execute(
+        "INSERT INTO messages VALUES (1, 1, 'assistant', 'Treinta días [1].', 1.0, 0, ?)",
+        (storage._to_json((SOURCE,)),),
+    )
+    db.execute("PRAGMA user_version = 3")
+    db.commit()
+    db.close()
+    store = ConversationStore(path)
+    try:
+        [old] = store.messages(1)
+        assert (old.content, old.sources, old.quotes) == ("Treinta días [1].", (SOURCE,), ())
+        assert [h.message_id for h in store.search("treinta")] == [1]
+        new = store.add_message(1, "assistant", "30 días.", sources=(SOURCE,), quotes=(QUOTE,))
+        assert store.messages(1)[-1] == new
+    finally:
+        store.close()
+    db = sqlite3.connect(path)
+    try:
+        assert db.execute("PRAGMA user_version").fetchone()[0] == 4
+    finally:
+        db.close()
+
+
+def test_quotes_written_by_another_version_are_left_out_not_an_error(tmp_path: Path) -> None:
+    path = tmp_path / "c.sqlite3"
+    store = ConversationStore(path)
+    conversation = store.create_conversation("Plazo")
+    message = store.add_message(conversation.id, "assistant", "30 días.", quotes=(QUOTE,))
+    store.close()
+    db = sqlite3.connect(path)
+    db.execute(
+        "UPDATE messages SET quotes = ? WHERE id = ?", ('[{"n": 1, "color": 2}]', message.id)
+    )
+    db.commit()
+    db.close()
+    reopened = ConversationStore(path)
+    try:
+        assert reopened.messages(conversation.id)[0].quotes == ()
+    finally:
+        reopened.close()

@@ -21,13 +21,13 @@ import time
 import unicodedata
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Literal
+from typing import Literal, TypeVar
 
 from app.core.database import Database, Schema
-from app.core.documents.records import Source
+from app.core.documents.records import Quote, Source
 from app.core.errors import StorageError
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 StoredRole = Literal["user", "assistant"]
 MAX_TITLE_LENGTH = 200
 SNIPPET_TOKENS = 12  # words of context a search hit shows around the match
@@ -49,7 +49,8 @@ CREATE TABLE IF NOT EXISTS messages (
     content TEXT NOT NULL,
     created REAL NOT NULL,
     stopped INTEGER NOT NULL DEFAULT 0,
-    sources TEXT  -- JSON list of the passages a document answer cited, else NULL
+    sources TEXT,  -- JSON list of the passages a document answer cited, else NULL
+    quotes TEXT  -- JSON list of the sentences of those passages quoted with it, else NULL
 );
 CREATE INDEX IF NOT EXISTS messages_by_conversation ON messages (conversation_id, id);
 
@@ -88,10 +89,12 @@ END;
 # statement each. Version 3 adds the search indexes, which the schema script
 # creates empty; the marker table asks `_fill_pending_search_index` to fill them
 # from the existing rows, in one transaction, on this or (after a crash) the next open.
+# Version 4 keeps a document answer's quotes; older answers simply have none.
 _SEARCH_PENDING = "search_index_pending"
 _UPGRADES: dict[int, str] = {
     1: "ALTER TABLE messages ADD COLUMN sources TEXT",
     2: f"CREATE TABLE {_SEARCH_PENDING} (since_version INTEGER)",
+    3: "ALTER TABLE messages ADD COLUMN quotes TEXT",
 }
 
 _WORD = re.compile(r"\w+")
@@ -116,6 +119,7 @@ class StoredMessage:
     created: float
     stopped: bool
     sources: tuple[Source, ...] = ()
+    quotes: tuple[Quote, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -216,12 +220,21 @@ class ConversationStore:
     def messages(self, conversation_id: int) -> list[StoredMessage]:
         with self._transaction() as db:
             rows = db.execute(
-                "SELECT id, conversation_id, role, content, created, stopped, sources "
+                "SELECT id, conversation_id, role, content, created, stopped, sources, quotes "
                 "FROM messages WHERE conversation_id = ? ORDER BY id",
                 (conversation_id,),
             ).fetchall()
         return [
-            StoredMessage(r[0], r[1], r[2], r[3], r[4], bool(r[5]), _sources_from_json(r[6]))
+            StoredMessage(
+                r[0],
+                r[1],
+                r[2],
+                r[3],
+                r[4],
+                bool(r[5]),
+                _from_json(Source, r[6]),
+                _from_json(Quote, r[7]),
+            )
             for r in rows
         ]
 
@@ -233,17 +246,29 @@ class ConversationStore:
         *,
         stopped: bool = False,
         sources: tuple[Source, ...] = (),
+        quotes: tuple[Quote, ...] = (),
     ) -> StoredMessage:
         now = time.time()
         with self._transaction() as db:
             cursor = db.execute(
-                "INSERT INTO messages (conversation_id, role, content, created, stopped, sources) "
-                "VALUES (?, ?, ?, ?, ?, ?)",
-                (conversation_id, role, content, now, int(stopped), _sources_to_json(sources)),
+                "INSERT INTO messages "
+                "(conversation_id, role, content, created, stopped, sources, quotes) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (
+                    conversation_id,
+                    role,
+                    content,
+                    now,
+                    int(stopped),
+                    _to_json(sources),
+                    _to_json(quotes),
+                ),
             )
             db.execute("UPDATE conversations SET updated = ? WHERE id = ?", (now, conversation_id))
             message_id = int(cursor.lastrowid or 0)
-        return StoredMessage(message_id, conversation_id, role, content, now, stopped, sources)
+        return StoredMessage(
+            message_id, conversation_id, role, content, now, stopped, sources, quotes
+        )
 
     def set_context_start(self, conversation_id: int, index: int) -> None:
         with self._transaction() as db:
@@ -348,16 +373,19 @@ def _no_conversation(conversation_id: int) -> StorageError:
     return StorageError(f"There is no conversation {conversation_id}.")
 
 
-def _sources_to_json(sources: tuple[Source, ...]) -> str | None:
-    if not sources:
+_Record = TypeVar("_Record", Source, Quote)
+
+
+def _to_json(records: tuple[Source, ...] | tuple[Quote, ...]) -> str | None:
+    if not records:
         return None
-    return json.dumps([asdict(source) for source in sources], ensure_ascii=False)
+    return json.dumps([asdict(record) for record in records], ensure_ascii=False)
 
 
-def _sources_from_json(text: str | None) -> tuple[Source, ...]:
+def _from_json(kind: type[_Record], text: str | None) -> tuple[_Record, ...]:
     if not text:
         return ()
     try:
-        return tuple(Source(**item) for item in json.loads(text))
-    except (ValueError, TypeError):  # written by a different version: show the answer without chips
+        return tuple(kind(**item) for item in json.loads(text))
+    except (ValueError, TypeError):  # written by a different version: show the answer without them
         return ()

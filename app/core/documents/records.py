@@ -109,3 +109,29 @@ class Source:
             "text": self.text,
             "score": round(self.score, 6),
         }
+
+
+@dataclass(frozen=True)
+class Quote:
+    """A sentence of a source that answers the question, chosen without the model.
+
+    `n` is the number of the source it comes from ([n]); `start`/`end` are
+    character offsets into that source's page text, like `Source.start`/`end`.
+    """
+
+    n: int
+    path: str
+    page: int | None
+    text: str
+    start: int
+    end: int
+    score: float = 0.0
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "n": self.n,
+            "text": self.text,
+            "page": self.page,
+            "start": self.start,
+            "end": self.end,
+        }
