@@ -5,8 +5,9 @@
 
 Each run uses a fresh, temporary CONFIDENTE_HOME, the real starter model and
 the test corpus (tests/corpus.py), and grabs: the empty window, a chat, the
-documents being indexed, an answer from documents with its sources, the
-source viewer, and the settings dialog. Widgets are rendered with
+documents being indexed, an answer from documents with its quotes and sources,
+the source viewer with the first quote (else the first source) lit, and the
+settings dialog. Widgets are rendered with
 `QWidget.grab()`, so the pictures are the same on a real screen (Xvfb) and
 on the offscreen platform.
 """
@@ -38,15 +39,16 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--theme", choices=("light", "dark"), default="light")
     parser.add_argument("--language", choices=("en", "es"), default="en")
+    parser.add_argument("--output", type=Path, default=OUTPUT, help="where the PNGs go")
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory() as home:
         os.environ["CONFIDENTE_HOME"] = home
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-        render(args.theme, args.language, Path(home))
+        render(args.theme, args.language, Path(home), args.output)
     return 0
 
 
-def render(theme: str, language: str, home: Path) -> None:
+def render(theme: str, language: str, home: Path, output: Path = OUTPUT) -> None:
     from PySide6.QtWidgets import QApplication
 
     from app.core.paths import app_paths
@@ -88,10 +90,10 @@ def render(theme: str, language: str, home: Path) -> None:
 
         target = widget if isinstance(widget, QWidget) else window
         app.processEvents()
-        OUTPUT.mkdir(parents=True, exist_ok=True)
-        path = OUTPUT / f"{name}-{state}.png"
+        output.mkdir(parents=True, exist_ok=True)
+        path = output / f"{name}-{state}.png"
         target.grab().save(str(path))
-        print(f"wrote {path.relative_to(OUTPUT.parents[1])}")
+        print(f"wrote {path}")
 
     try:
         wait_until(lambda: window.model_state == "ready")
@@ -121,13 +123,19 @@ def render(theme: str, language: str, home: Path) -> None:
 
         answer = window.chat_view.messages()[-1]
         if answer.sources:
-            window.open_source(answer.sources[0])
+            shown: list[bool] = []
+            if answer.quotes:  # a click on the quote, as the user would: its sentence is lit
+                answer.quotes_view.quote_chosen.emit(answer.quotes[0])
+            else:
+                window.open_source(answer.sources[0])
             viewer = window.source_viewer
             assert viewer is not None
+            viewer.passage_shown.connect(lambda: shown.append(True))
             viewer.resize(900, 700)
+            wait_until(lambda: bool(shown) or viewer.highlighted)
             wait_until(lambda: viewer.isVisible())
-            settle = time.monotonic() + 3.0  # the PDF is read, then its pages rendered, async
-            wait_until(lambda: time.monotonic() > settle)
+            app.processEvents()
+            viewer.page_view.scroll_to_highlight()  # at the size it is shown
             shot("source-viewer", viewer)
             viewer.close()
 

@@ -36,7 +36,7 @@ from app.gui.document_model import DocumentListModel, ReasonRole, StatusRole, fi
 from app.gui.documents_panel import IngestProgressBox
 from app.gui.main_window import MainWindow
 from app.gui.markdown import link_citations
-from app.gui.source_viewer import SourceViewer, editor_position, find_phrase, is_pdf
+from app.gui.source_viewer import SourceViewer, editor_position, is_pdf
 from tests.gui_windows import drag_enter, send_drop
 
 LOAD_TIMEOUT_MS = 30_000
@@ -181,11 +181,10 @@ def check_viewer_shows(qtbot: Any, viewer: SourceViewer, source: Source) -> None
     assert viewer.isVisible()
     if is_pdf(source):
         assert source.page is not None
-        assert viewer.stack.currentWidget() is viewer.pdf_view
-        assert viewer.pdf_view.pageNavigator().currentPage() == source.page - 1
-        result = viewer.pdf_view.currentSearchResultIndex()
-        assert result >= 0
-        assert viewer.pdf_search.resultAtIndex(result).page() == source.page - 1
+        assert viewer.stack.currentWidget() is viewer.page_view
+        assert viewer.page_view.page == source.page - 1
+        assert viewer.page_view.rendered
+        assert viewer.page_view.highlights  # the passage's lines, lit
     else:
         assert viewer.stack.currentWidget() is viewer.text_view
         assert selection(viewer) == source.text
@@ -477,15 +476,7 @@ def test_citation_markers_become_links_outside_code() -> None:
     assert link_citations(text, set()) == text
 
 
-def test_the_phrase_searched_in_a_pdf_is_one_its_page_contains() -> None:
-    page = "The lighthouse keeper counted\r\nseventeen gulls on the northern breakwater."
-    passage = "The lighthouse keeper counted seventeen gulls on the northern breakwater every"
-    assert find_phrase(passage, page) == "The lighthouse keeper counted seventeen gulls on the"
-    assert find_phrase("Gulls: seventeen gulls on the northern wall", page) == (
-        "seventeen gulls on the northern"
-    )
-    assert find_phrase("Winter storms closed the harbour", page) is None
-    assert find_phrase("", page) is None
+def test_text_offsets_become_editor_positions() -> None:
     assert editor_position("a\r\nb😀c", 4) == 3  # "\r\n" is one line break in the editor
     assert editor_position("a\r\nb😀c", 6) == 6  # and the emoji two UTF-16 units
 

@@ -12,7 +12,8 @@ from PySide6.QtGui import QColor, QPalette, QTextCursor
 from PySide6.QtWidgets import QApplication, QVBoxLayout, QWidget
 
 from app.core.documents.records import Source
-from app.gui.message_view import MessageView, mix
+from app.gui.fitted_text import mix
+from app.gui.message_view import MessageView
 from app.gui.theme import DARK, LIGHT, apply_theme
 
 Role = QPalette.ColorRole

@@ -13,8 +13,10 @@ from PySide6.QtCore import QModelIndex, QSize, Qt, QUrl
 from PySide6.QtGui import QImage, QTextDocument
 from PySide6.QtWidgets import QMessageBox, QWidget
 
+from app.core.documents.records import Quote, Source
 from app.core.errors import ModelError
 from app.core.storage import Conversation
+from app.gui.chat_view import ChatView
 from app.gui.composer import Composer, MessageBox
 from app.gui.conversation_model import ConversationIdRole, ConversationListModel
 from app.gui.errors import BUG_MESSAGE, ErrorReporter, show_error
@@ -192,3 +194,54 @@ def test_signals_do_not_wear_down_true_and_false() -> None:
     after = sys.getrefcount(True), sys.getrefcount(False)
     assert after[0] >= before[0] - 50
     assert after[1] >= before[1] - 50
+
+
+LONG_PATH = "/srv/" + "/".join(f"folder{i:03d}" for i in range(50))  # ~400 characters, no space
+LONG_WORD = "x" * 400
+
+
+def test_long_unbroken_text_wraps_inside_the_chat(qtbot: Any) -> None:
+    """A 400-character path or word never widens the chat past its window: every
+    message, quote and source stays inside the pane, wrapped, and Copy stays on screen."""
+    chat = ChatView()
+    qtbot.addWidget(chat)
+    chat.resize(520, 700)
+    chat.show()
+    qtbot.waitExposed(chat)
+    path = f"{LONG_PATH}/{LONG_WORD}.pdf"
+    source = Source(1, path, 3, f"See {LONG_WORD} there.", 1.0, 0, 9)
+    quote = Quote(1, path, 3, f"It is {LONG_PATH}.", 0, 9)
+    chat.add_message("user", f"Where is {LONG_PATH}?")
+    answer = chat.add_message("assistant", f"It is in `{LONG_WORD}` and {LONG_PATH} [1].")
+    answer.set_sources([source])
+    answer.set_quotes([quote])
+    answer.set_note(f"Stopped at {LONG_PATH}")
+    notice = chat.add_notice(f"Could not read {LONG_PATH}")
+    width = chat.viewport().width()
+
+    column = chat.widget()
+    assert column is not None
+
+    def inside() -> bool:
+        return column.width() <= width and all(
+            view.geometry().right() < width for view in chat.messages()
+        )
+
+    qtbot.waitUntil(inside, timeout=2000)
+    for view in chat.messages():
+        button = view.copy_button
+        assert button.isVisible()
+        right = button.mapTo(chat.viewport(), button.rect().topRight()).x()
+        assert right < width, f"the Copy button is cut off ({right} >= {width})"
+    # Wrapped, not clipped: no text is wider than its view, each label takes several lines.
+    for text in [view.body for view in chat.messages()] + answer.quotes_view.rows:
+        assert text.document().idealWidth() <= text.viewport().width() + 1
+    for row in answer.quotes_view.rows:
+        assert row.document().idealWidth() <= row.viewport().width() + 1
+        assert row.height() > 3 * row.fontMetrics().height()
+    for label in (answer.note, notice, *answer.sources_view.rows):
+        assert label.width() < width
+        assert label.heightForWidth(label.width()) > 3 * label.fontMetrics().height()
+    assert answer.text == f"It is in `{LONG_WORD}` and {LONG_PATH} [1]."  # copied as written
+    assert answer.note_text == f"Stopped at {LONG_PATH}"
+    assert f"Could not read {LONG_PATH}" in chat.plain_text()

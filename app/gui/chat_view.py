@@ -12,8 +12,9 @@ from PySide6.QtCore import QCoreApplication, Qt, Signal, Slot
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QFrame, QLabel, QScrollArea, QVBoxLayout, QWidget
 
-from app.core.documents.records import Source
+from app.core.documents.records import Quote, Source
 from app.core.storage import StoredMessage
+from app.gui.fitted_text import soft_breaks, without_soft_breaks
 from app.gui.i18n import QT_TRANSLATE_NOOP, Retranslated
 from app.gui.message_view import MessageView, Role
 
@@ -85,15 +86,19 @@ class ChatView(Retranslated, QScrollArea):
     def show_messages(self, messages: Sequence[StoredMessage]) -> None:
         self.clear()
         for message in messages:
-            view = self.add_message(message.role, message.content, message.sources)
+            view = self.add_message(message.role, message.content, message.sources, message.quotes)
             view.message_id = message.id
             if message.stopped:
                 view.set_note(stopped_note())
 
     def add_message(
-        self, role: Role, text: str = "", sources: Sequence[Source] = ()
+        self,
+        role: Role,
+        text: str = "",
+        sources: Sequence[Source] = (),
+        quotes: Sequence[Quote] = (),
     ) -> MessageView:
-        view = MessageView(role, text, sources=sources)
+        view = MessageView(role, text, sources=sources, quotes=quotes)
         view.body.link_refused.connect(self.link_refused)
         view.source_chosen.connect(self.source_chosen)
         view.regenerate_requested.connect(self.regenerate_requested)
@@ -126,7 +131,7 @@ class ChatView(Retranslated, QScrollArea):
 
     def add_notice(self, text: str, before: QWidget | None = None) -> QLabel:
         """Add a line telling the user something, at the end or just above `before`."""
-        notice = QLabel(text)
+        notice = QLabel(soft_breaks(text))  # a long path in it wraps
         notice.setObjectName("notice")
         notice.setAccessibleName(self.tr("Notice"))
         notice.setWordWrap(True)
@@ -148,7 +153,7 @@ class ChatView(Retranslated, QScrollArea):
             if isinstance(widget, MessageView):
                 parts.append(f"{widget.speaker.text()}: {widget.body.toPlainText()}")
             elif isinstance(widget, QLabel):
-                parts.append(widget.text())
+                parts.append(without_soft_breaks(widget.text()))
         return "\n".join(parts)
 
     def scroll_to_end(self) -> None:

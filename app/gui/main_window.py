@@ -365,7 +365,8 @@ class MainWindow(Retranslated, QMainWindow):
     @Slot(object)
     def on_turn_update(self, value: object) -> None:
         """The question is saved: its conversation is now the one on screen, and listed.
-        Or the passages of a document answer are chosen: the answer will cite them."""
+        Or the passages of a document answer are chosen: the answer will cite them, and
+        the sentences of them that answer the question are shown at once."""
         turn = self._turn
         if turn is None or self.sender() is not turn.bridge:
             return
@@ -376,6 +377,7 @@ class MainWindow(Retranslated, QMainWindow):
             self.refresh_conversations()
         elif isinstance(value, SourcesFound):
             turn.answer.set_sources(value.sources)
+            turn.answer.set_quotes(value.quotes)
 
     @Slot(object)
     def on_answer_finished(self, result: object) -> None:
@@ -386,6 +388,8 @@ class MainWindow(Retranslated, QMainWindow):
             self._conversation_id = reply.conversation_id
             turn.answer.message_id = reply.message.id
             turn.answer.set_sources(reply.sources)
+            if reply.quotes:  # else those of SourcesFound stay, whatever the model wrote
+                turn.answer.set_quotes(reply.quotes)
             turn.answer.set_text(reply.message.content)
             if reply.message.stopped:
                 turn.answer.set_note(stopped_note())

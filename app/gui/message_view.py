@@ -3,47 +3,38 @@
 Model output and stored messages are untrusted text: they are rendered by
 `markdown.render_markdown`, nothing they name is ever loaded, and a link click
 opens nothing (the window only says where it pointed). The one exception is a
-citation of a document answer: its `cite:n` link, and the row of sources under
-the answer, say which passage the user wants to see.
+citation of a document answer: its `cite:n` link, the quotes above the answer
+and the row of sources under it say which passage the user wants to see.
+
+A document answer shows, above the model's text, the sentences of its sources
+that answer the question (`QuotesView`), as soon as they are chosen and before
+the model writes anything: they are the documents' own words, so they stay
+whatever the model then writes. Every part wraps long unbroken strings
+(`fitted_text`), so a bubble is never wider than the chat.
 """
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping, Sequence
 from typing import Final, Literal
 
-from PySide6.QtCore import QEvent, QPoint, QSize, QSizeF, Qt, QUrl, Signal, Slot
-from PySide6.QtGui import (
-    QColor,
-    QContextMenuEvent,
-    QFont,
-    QGuiApplication,
-    QPalette,
-    QTextCharFormat,
-)
+from PySide6.QtCore import QEvent, QPoint, QUrl, Signal, Slot
+from PySide6.QtGui import QContextMenuEvent, QGuiApplication, QPalette
 from PySide6.QtWidgets import (
     QApplication,
     QFrame,
     QHBoxLayout,
     QLabel,
-    QSizePolicy,
-    QTextBrowser,
     QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
-from app.core.documents.records import Source
+from app.core.documents.records import Quote, Source
+from app.gui.fitted_text import FittedText, chip_format, mix, soft_breaks
 from app.gui.i18n import QT_TRANSLATE_NOOP
-from app.gui.markdown import (
-    CITE_SCHEME,
-    code_block_at,
-    link_citations,
-    no_resource,
-    render_markdown,
-)
-from app.gui.sources_view import SourcesView
+from app.gui.markdown import CITE_SCHEME, code_block_at, link_citations, render_markdown
+from app.gui.sources_view import QuotesView, SourcesView, quoted_source
 
 Role = Literal["user", "assistant"]
 
@@ -55,8 +46,8 @@ ROLE_NAMES: Final[Mapping[Role, str]] = {
 WAITING_TEXT = "…"
 
 
-class MarkdownText(QTextBrowser):
-    """A read-only Markdown view as tall as its text, for stacking in a scroll area.
+class MarkdownText(FittedText):
+    """Rendered Markdown as tall as its text, for stacking in a scroll area.
 
     Signals:
         link_refused(str): a link in the text was clicked; it is not opened.
@@ -68,15 +59,6 @@ class MarkdownText(QTextBrowser):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setOpenLinks(False)
-        self.setOpenExternalLinks(False)
-        self.setFrameShape(QFrame.Shape.NoFrame)
-        self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
-        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
-        self.viewport().setAutoFillBackground(False)
-        self.document().setDocumentMargin(2)
-        self.document().documentLayout().documentSizeChanged.connect(self.on_size_changed)
         self.anchorClicked.connect(self.on_anchor_clicked)
         self._markdown: str | None = None  # rendered with the palette's colours, or plain text
 
@@ -90,19 +72,7 @@ class MarkdownText(QTextBrowser):
         self._markdown = text
         palette = self.palette()
         code_background = palette.color(QPalette.ColorRole.AlternateBase)
-        chip = QTextCharFormat()
-        chip.setBackground(
-            mix(
-                palette.color(QPalette.ColorRole.Base), palette.color(QPalette.ColorRole.Link), 0.18
-            )
-        )
-        chip.setForeground(palette.color(QPalette.ColorRole.Link))
-        chip.setFontWeight(QFont.Weight.DemiBold)
-        chip.setFontUnderline(False)
-        render_markdown(self.document(), text, code_background, chip)
-
-    def loadResource(self, kind: int, name: QUrl | str) -> object:
-        return no_resource(kind)  # never a file or URL named by the text
+        render_markdown(self.document(), text, code_background, chip_format(palette))
 
     def code_block_at(self, point: QPoint) -> str | None:
         """The code block under `point` (viewport coordinates), or None."""
@@ -117,12 +87,6 @@ class MarkdownText(QTextBrowser):
         menu.exec(event.globalPos())
         menu.deleteLater()
 
-    @Slot(QSizeF)
-    def on_size_changed(self, size: QSizeF) -> None:
-        wide = self.document().idealWidth() > self.viewport().width() + 1
-        bar = self.horizontalScrollBar().sizeHint().height() if wide else 0
-        self.setFixedHeight(math.ceil(size.height()) + 2 * self.frameWidth() + bar)
-
     @Slot(QUrl)
     def on_anchor_clicked(self, url: QUrl) -> None:
         if url.scheme() == CITE_SCHEME and url.path().isdigit():
@@ -134,29 +98,18 @@ class MarkdownText(QTextBrowser):
         self._markdown = None
         self.setPlainText(text)
 
-    def sizeHint(self) -> QSize:
-        return QSize(200, self.height())
-
 
 def copy_to_clipboard(text: str) -> None:
     QGuiApplication.clipboard().setText(text)
 
 
-def mix(base: QColor, accent: QColor, share: float) -> QColor:
-    """`share` of `accent` in `base`: a tint that stays readable in light and dark themes."""
-    return QColor.fromRgbF(
-        base.redF() * (1 - share) + accent.redF() * share,
-        base.greenF() * (1 - share) + accent.greenF() * share,
-        base.blueF() * (1 - share) + accent.blueF() * share,
-    )
-
-
 class MessageView(QFrame):
-    """A bubble: who speaks, the Markdown text, the sources of a document answer,
-    and a note under stopped answers.
+    """A bubble: who speaks, the quotes of a document answer, the Markdown text, its
+    sources, and a note under stopped answers.
 
     Signals:
-        source_chosen(object): the user clicked a citation or a source row (a `Source`).
+        source_chosen(object): the user clicked a citation, a quote or a source row (a
+            `Source`; for a quote, its sentence at its offsets: see `quoted_source`).
         regenerate_requested(object): "Regenerate" was pressed on this answer (the view).
         edit_requested(object): "Edit" was pressed on this question (the view).
     """
@@ -171,11 +124,13 @@ class MessageView(QFrame):
         text: str = "",
         parent: QWidget | None = None,
         sources: Sequence[Source] = (),
+        quotes: Sequence[Quote] = (),
     ) -> None:
         super().__init__(parent)
         self.role: Role = role
         self.message_id: int | None = None  # known once the message is stored
         self._text = ""
+        self._note = ""
         self.setObjectName(f"{role}Message")
         self.setFrameShape(QFrame.Shape.StyledPanel)
         self.setAutoFillBackground(True)
@@ -185,6 +140,7 @@ class MessageView(QFrame):
         font = self.speaker.font()
         font.setBold(True)
         self.speaker.setFont(font)
+        self.quotes_view = QuotesView()
         self.body = MarkdownText()
         self.sources_view = SourcesView()
         self.note = QLabel()
@@ -208,12 +164,15 @@ class MessageView(QFrame):
         layout.setContentsMargins(10, 6, 10, 6)
         layout.setSpacing(2)
         layout.addLayout(header)
+        layout.addWidget(self.quotes_view)
         layout.addWidget(self.body)
         layout.addWidget(self.sources_view)
         layout.addWidget(self.note)
         self.body.citation_clicked.connect(self.on_citation_clicked)
         self.sources_view.source_chosen.connect(self.source_chosen)
+        self.quotes_view.quote_chosen.connect(self.on_quote_chosen)
         self.sources_view.set_sources(sources)
+        self.quotes_view.set_quotes(quotes)
         self.set_text(text)
         self.retranslate()
 
@@ -307,6 +266,24 @@ class MessageView(QFrame):
         if source is not None:
             self.source_chosen.emit(source)
 
+    @property
+    def quotes(self) -> tuple[Quote, ...]:
+        return self.quotes_view.quotes
+
+    def set_quotes(self, quotes: Sequence[Quote]) -> None:
+        """The sentences of the sources that answer the question, shown above the answer."""
+        self.quotes_view.set_quotes(quotes)
+
+    @Slot(object)
+    def on_quote_chosen(self, quote: object) -> None:
+        if isinstance(quote, Quote):
+            self.source_chosen.emit(quoted_source(quote, self.sources))
+
+    @property
+    def note_text(self) -> str:
+        return self._note
+
     def set_note(self, note: str) -> None:
-        self.note.setText(note)
+        self._note = note
+        self.note.setText(soft_breaks(note))
         self.note.setVisible(bool(note))

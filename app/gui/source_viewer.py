@@ -1,60 +1,62 @@
-"""The source viewer: the cited passage, in its document, highlighted.
+"""The source viewer: the cited passage, in its document, highlighted whole.
 
-A PDF is shown by QtPdf at the cited page. QPdfView highlights search results
-only, so the passage is found with a `QPdfSearchModel` searching a run of its
-words that QtPdf's own text of that page contains (the index was built from
-pypdf's text, which can differ in spacing or hyphenation), and that result is
-made current. Other formats are shown as the text the index was built from,
-read again off the GUI thread by `Documents.read_document`, with the
-passage's [start, end) selected. A file that is gone, changed or broken gives
-a message in the viewer, never an error dialog.
+A PDF is shown a page at a time (`pdf_page.PdfPageView`), at the cited page,
+with every line of the passage lit — or of the quote, when a quote was
+clicked. Where those lines are is worked out by
+`highlight.passage_rects_isolated`: in a child process under the readers'
+limits, since a PDF is untrusted, from PDFium's own text of the page built as
+the index built it, so the passage is found whole and not by a few of its
+words. The page is shown as soon as it is rendered; the highlight follows.
+
+Other formats are shown as the text the index was built from, read again off
+the GUI thread by `Documents.read_document`, with the passage's [start, end)
+selected. A file that is gone, changed or broken gives a message in the
+viewer, never an error dialog.
 
 A PDF's bytes are read off the GUI thread (with the readers' size limit);
-QtPdf then opens them from memory, lazily, page by page.
+QtPdf then opens them from memory, and renders pages on its own thread.
 """
 
 from __future__ import annotations
 
 import functools
-from pathlib import PurePath
+from pathlib import Path, PurePath
 
 from PySide6.QtCore import (
     QBuffer,
     QByteArray,
     QCoreApplication,
     QIODevice,
-    QModelIndex,
-    QPointF,
     Qt,
-    QTimer,
     Signal,
     Slot,
 )
-from PySide6.QtGui import QColor, QPalette, QTextCharFormat, QTextCursor
-from PySide6.QtPdf import QPdfDocument, QPdfLink, QPdfSearchModel
-from PySide6.QtPdfWidgets import QPdfView
+from PySide6.QtGui import QColor, QKeySequence, QPalette, QTextCharFormat, QTextCursor, QTextOption
+from PySide6.QtPdf import QPdfDocument
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
+    QHBoxLayout,
     QLabel,
     QPlainTextEdit,
     QStackedWidget,
     QTextEdit,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
 from app.core.documents.api import Documents
 from app.core.documents.extract import ExtractionLimits
+from app.core.documents.highlight import HighlightError, Rect, passage_rects_isolated
 from app.core.documents.records import Extracted, Source
 from app.core.errors import ConfidenteError
 from app.gui.document_model import file_name
 from app.gui.i18n import QT_TRANSLATE_NOOP, Retranslated
+from app.gui.pdf_page import PdfPageView
 from app.gui.tasks import TaskManager
 
 MAX_PDF_BYTES = ExtractionLimits().max_file_bytes  # what the readers accept, the viewer shows
-PHRASE_LENGTHS = range(8, 1, -1)  # words: the longest run found is the most distinctive
-SEARCH_TIMEOUT_MS = 5000
 # Translated where shown (`_tr`): the translators are installed after import.
 PDF_ERRORS = {
     QPdfDocument.Error.FileNotFound: QT_TRANSLATE_NOOP(
@@ -81,41 +83,13 @@ NOT_FOUND = QT_TRANSLATE_NOOP(
 NO_HIGHLIGHT = QT_TRANSLATE_NOOP(
     "SourceViewer", "The passage is on this page, but could not be highlighted."
 )
+LOADING_PAGE = QT_TRANSLATE_NOOP("SourceViewer", "Loading page {page}…")
 
 
 def _tr(text: str) -> str:
     """A text marked with QT_TRANSLATE_NOOP("SourceViewer", …), translated now
     (`translate` is thread-safe: the readers below run off the GUI thread)."""
     return QCoreApplication.translate("SourceViewer", text)
-
-
-def _normal(text: str) -> str:
-    return " ".join(text.split()).casefold()
-
-
-def find_phrase(passage: str, page_text: str) -> str | None:
-    """A run of the passage's words that the page's text contains, to search for.
-
-    The first 8 words if they are there, then shorter runs, from the start of
-    the passage first; a run that occurs once on the page is preferred.
-    """
-    words = passage.split()
-    if not words:
-        return None
-    page = _normal(page_text)
-    fallback: str | None = None
-    for length in PHRASE_LENGTHS:
-        length = min(length, len(words))
-        for start in range(len(words) - length + 1):
-            run = " ".join(words[start : start + length])
-            found = page.count(_normal(run))
-            if found == 1:
-                return run
-            if found and fallback is None:
-                fallback = run
-        if fallback is not None:
-            return fallback
-    return None
 
 
 def passage_span(text: str, source: Source) -> tuple[int, int] | None:
@@ -161,6 +135,14 @@ def read_pdf_bytes(path: str, limit: int = MAX_PDF_BYTES) -> bytes | str:
     return data
 
 
+def find_rects(path: str, page: int, passage: str, near: int) -> list[Rect] | str:
+    """Off the GUI thread: the passage's lines on the page, or why they cannot be had."""
+    try:
+        return passage_rects_isolated(Path(path), page, passage, near)
+    except HighlightError as error:
+        return str(error)
+
+
 def _read(documents: Documents, path: str) -> Extracted | str:
     """Off the GUI thread: the document's text, or why it cannot be read."""
     try:
@@ -191,7 +173,9 @@ class SourceViewer(Retranslated, QDialog):
         self._documents = documents
         self._tasks = tasks
         self._showing = 0  # generation of the source on screen; older loads are dropped
-        self._page_index = 0
+        self._page_index = 0  # the cited page (0-based)
+        self._rects: list[Rect] | str | None = None  # the passage's lines, why not, or not yet
+        self._waiting = False  # for the cited page and its highlight, to say passage_shown
         self.source: Source | None = None
         self.highlighted = False
         self.resize(760, 860)
@@ -210,21 +194,36 @@ class SourceViewer(Retranslated, QDialog):
 
         self.pdf_document = QPdfDocument(self)
         self._pdf_buffer: QBuffer | None = None  # the open PDF's bytes, read off this thread
-        self.pdf_search = QPdfSearchModel(self)
-        self.pdf_search.setDocument(self.pdf_document)
-        self.pdf_view = QPdfView()
-        self.pdf_view.setDocument(self.pdf_document)
-        self.pdf_view.setPageMode(QPdfView.PageMode.MultiPage)
-        self.pdf_view.setZoomMode(QPdfView.ZoomMode.FitToWidth)
-        self.pdf_view.setSearchModel(self.pdf_search)
+        self.page_view = PdfPageView(self.pdf_document)
+        self.page_view.page_rendered.connect(self.on_page_rendered)
+        self.previous_button = QToolButton()
+        self.previous_button.setArrowType(Qt.ArrowType.LeftArrow)
+        self.previous_button.setShortcut(QKeySequence("Ctrl+PgUp"))
+        self.previous_button.clicked.connect(lambda: self.go_to_page(self.page_view.page - 1))
+        self.next_button = QToolButton()
+        self.next_button.setArrowType(Qt.ArrowType.RightArrow)
+        self.next_button.setShortcut(QKeySequence("Ctrl+PgDown"))
+        self.next_button.clicked.connect(lambda: self.go_to_page(self.page_view.page + 1))
+        self.page_label = QLabel()
+        self.pages_bar = QWidget()
+        pages = QHBoxLayout(self.pages_bar)
+        pages.setContentsMargins(0, 0, 0, 0)
+        pages.addStretch(1)
+        pages.addWidget(self.previous_button)
+        pages.addWidget(self.page_label)
+        pages.addWidget(self.next_button)
+        pages.addStretch(1)
+        self.pages_bar.hide()
+
         self.text_view = QPlainTextEdit()
         self.text_view.setReadOnly(True)
+        self.text_view.setWordWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
         self.text_view.setTextInteractionFlags(
             Qt.TextInteractionFlag.TextSelectableByMouse
             | Qt.TextInteractionFlag.TextSelectableByKeyboard
         )
         self.stack = QStackedWidget()
-        for widget in (self.message, self.pdf_view, self.text_view):
+        for widget in (self.message, self.page_view, self.text_view):
             self.stack.addWidget(widget)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.close)
@@ -233,14 +232,8 @@ class SourceViewer(Retranslated, QDialog):
         layout.addWidget(self.header)
         layout.addWidget(self.note)
         layout.addWidget(self.stack, 1)
+        layout.addWidget(self.pages_bar)
         layout.addWidget(buttons)
-
-        self._search_timer = QTimer(self)
-        self._search_timer.setSingleShot(True)
-        self._search_timer.setInterval(SEARCH_TIMEOUT_MS)
-        self._search_timer.timeout.connect(self.on_search_timed_out)
-        self.pdf_search.rowsInserted.connect(self.on_search_results)
-        self.pdf_search.modelReset.connect(self.on_search_results)
         self.retranslate()
 
     def retranslate(self) -> None:
@@ -249,8 +242,15 @@ class SourceViewer(Retranslated, QDialog):
         self.header.setAccessibleName(self.tr("Source"))
         self.note.setAccessibleName(self.tr("Note about the passage"))
         self.message.setAccessibleName(self.tr("Message"))
-        self.pdf_view.setAccessibleName(self.tr("Document page"))
+        self.page_view.setAccessibleName(self.tr("Document page"))
         self.text_view.setAccessibleName(self.tr("Document text"))
+        for button, tip in (
+            (self.previous_button, self.tr("Previous page (Ctrl+Page Up)")),
+            (self.next_button, self.tr("Next page (Ctrl+Page Down)")),
+        ):
+            button.setToolTip(tip)
+            button.setAccessibleName(tip)
+        self._show_page_number()
         source = self.source
         if source is None:
             self.setWindowTitle(self.tr("Source"))
@@ -266,19 +266,23 @@ class SourceViewer(Retranslated, QDialog):
         self._showing += 1
         self.source = source
         self.highlighted = False
-        self._search_timer.stop()
-        self.pdf_search.setSearchString("")
-        self.pdf_view.setCurrentSearchResultIndex(-1)
+        self._waiting = False
+        self._rects = None
         self.retranslate()  # the title and header name this source
         self.header.setToolTip(source.path)
         self._set_note("")
         self._show_message(self.tr("Opening…"))
+        self.pages_bar.hide()
         showing = self._showing
         if is_pdf(source):
-            path = source.path
+            path, page = source.path, source.page or 1
             self._tasks.run_in_background(
                 lambda: read_pdf_bytes(path),
                 functools.partial(self._open_pdf, showing),
+            )
+            self._tasks.run_in_background(
+                lambda: find_rects(path, page, source.text, source.start),
+                functools.partial(self._show_rects, showing),
             )
         else:
             self._close_pdf()  # nothing of a previous PDF is kept open
@@ -297,12 +301,14 @@ class SourceViewer(Retranslated, QDialog):
         self.note.setVisible(bool(text))
 
     def _done(self, note: str = "") -> None:
+        self._waiting = False
         self._set_note(note)
         self.passage_shown.emit()
 
     # --- PDF -----------------------------------------------------------------------
 
     def _close_pdf(self) -> None:
+        self.page_view.clear()
         self.pdf_document.close()
         if self._pdf_buffer is not None:
             self._pdf_buffer.close()
@@ -330,9 +336,8 @@ class SourceViewer(Retranslated, QDialog):
             return
         pages = self.pdf_document.pageCount()
         page_index = (source.page or 1) - 1
-        self.stack.setCurrentWidget(self.pdf_view)
         if not 0 <= page_index < pages:
-            self._done(
+            self._show_message(
                 self.tr(
                     "The document now has %n pages, so page {page} is gone: "
                     "it has changed since it was indexed. Re-index the library to update it.",
@@ -340,56 +345,58 @@ class SourceViewer(Retranslated, QDialog):
                     pages,
                 ).format(page=source.page)
             )
+            self._done()
             return
         self._page_index = page_index
-        navigator = self.pdf_view.pageNavigator()
-        navigator.jump(page_index, QPointF(), navigator.currentZoom())
-        phrase = find_phrase(source.text, self.pdf_document.getAllText(page_index).text())
-        if phrase is None:
+        self._waiting = True
+        self.go_to_page(page_index)  # its placeholder first, then on screen: never blank
+        self.stack.setCurrentWidget(self.page_view)
+        self.pages_bar.setVisible(pages > 1)
+
+    def go_to_page(self, page_index: int) -> None:
+        """Show another page of the open PDF; the passage is lit on its own page only."""
+        if not 0 <= page_index < self.pdf_document.pageCount():
+            return
+        rects = self._rects if page_index == self._page_index else None
+        loading = _tr(LOADING_PAGE).format(page=page_index + 1)
+        self.page_view.show_page(page_index, loading, rects if isinstance(rects, list) else ())
+        self._show_page_number()
+
+    def _show_page_number(self) -> None:
+        page, pages = self.page_view.page, self.pdf_document.pageCount()
+        if page < 0:
+            return
+        self.page_label.setText(
+            self.tr("Page {page} of {pages}").format(page=page + 1, pages=pages)
+        )
+        self.previous_button.setEnabled(page > 0)
+        self.next_button.setEnabled(page + 1 < pages)
+
+    def _show_rects(self, showing: int, rects: list[Rect] | str) -> None:
+        if showing != self._showing:
+            return
+        self._rects = rects
+        if isinstance(rects, list) and self.page_view.page == self._page_index:
+            self.page_view.set_highlights(rects)
+        self._finish_pdf()
+
+    @Slot(int)
+    def on_page_rendered(self, page: int) -> None:
+        if page == self._page_index:
+            self._finish_pdf()
+
+    def _finish_pdf(self) -> None:
+        """Once the cited page is on screen and its highlight is known: say so."""
+        rects = self._rects
+        if not self._waiting or rects is None or not self.page_view.rendered:
+            return
+        if isinstance(rects, str):
+            self._done(_tr(NO_HIGHLIGHT))
+        elif not rects:
             self._done(_tr(NOT_FOUND))
-            return
-        self._search_timer.start()
-        self.pdf_search.setSearchString(phrase)
-
-    @Slot()
-    def on_search_results(self) -> None:
-        """Results come in page by page: take the first one on the cited page."""
-        if not self._search_timer.isActive():
-            return
-        for index in range(self.pdf_search.rowCount(QModelIndex())):
-            link = self.pdf_search.resultAtIndex(index)
-            if link.page() == self._page_index:
-                self._search_timer.stop()
-                self.pdf_view.setCurrentSearchResultIndex(index)
-                self._scroll_to(link)
-                self.highlighted = True
-                self._done()
-                return
-
-    @Slot()
-    def on_search_timed_out(self) -> None:
-        self._done(_tr(NO_HIGHLIGHT))
-
-    def _scroll_to(self, link: QPdfLink) -> None:
-        """Bring the result into view, a third of the way down, without leaving its page.
-
-        QPdfView scrolls a jump to the top of the page only; in FitToWidth mode
-        every page has the same scale, found from the scrollable height.
-        """
-        navigator = self.pdf_view.pageNavigator()
-        navigator.jump(link)
-        document = self.pdf_document
-        heights = [document.pagePointSize(i).height() for i in range(document.pageCount())]
-        bar = self.pdf_view.verticalScrollBar()
-        margins = self.pdf_view.documentMargins()
-        spacing = self.pdf_view.pageSpacing()
-        fixed = margins.top() + margins.bottom() + spacing * (len(heights) - 1)
-        scale = (bar.maximum() + bar.pageStep() - fixed) / sum(heights) if sum(heights) else 0.0
-        if scale <= 0:
-            return
-        page_top = margins.top() + spacing * link.page() + scale * sum(heights[: link.page()])
-        target = page_top + scale * link.location().y() - bar.pageStep() / 3
-        bar.setValue(int(max(page_top, target)))
+        else:
+            self.highlighted = True
+            self._done()
 
     # --- other formats -------------------------------------------------------------
 

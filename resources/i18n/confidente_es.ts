@@ -1263,6 +1263,37 @@ Podrás volver a descargarlo más tarde.</translation>
     </message>
 </context>
 <context>
+    <name>PdfPageView</name>
+    <message>
+        <source>This page could not be drawn.</source>
+        <translation>No se ha podido dibujar esta página.</translation>
+    </message>
+</context>
+<context>
+    <name>QuoteText</name>
+    <message>
+        <source>{where}
+Open this passage</source>
+        <translation>{where}
+Abrir este fragmento</translation>
+    </message>
+    <message>
+        <source>Quote from source {n}: {text}</source>
+        <translation>Cita de la fuente {n}: {text}</translation>
+    </message>
+</context>
+<context>
+    <name>QuotesView</name>
+    <message>
+        <source>Quotes from your documents</source>
+        <translation>Citas de tus documentos</translation>
+    </message>
+    <message>
+        <source>From your documents</source>
+        <translation>De tus documentos</translation>
+    </message>
+</context>
+<context>
     <name>SearchHitModel</name>
     <message>
         <source>{title} (title)</source>
@@ -1587,6 +1618,10 @@ Podrás volver a descargarlo más tarde.</translation>
         <translation>El fragmento está en esta página, pero no se ha podido resaltar.</translation>
     </message>
     <message>
+        <source>Loading page {page}…</source>
+        <translation>Cargando la página {page}…</translation>
+    </message>
+    <message>
         <source>The file cannot be read ({reason}): {path}</source>
         <translation>No se puede leer el archivo ({reason}): {path}</translation>
     </message>
@@ -1597,6 +1632,10 @@ Podrás volver a descargarlo más tarde.</translation>
     <message>
         <source>Source</source>
         <translation>Fuente</translation>
+    </message>
+    <message>
+        <source>Page {page} of {pages}</source>
+        <translation>Página {page} de {pages}</translation>
     </message>
     <message>
         <source>Source viewer</source>
@@ -1617,6 +1656,14 @@ Podrás volver a descargarlo más tarde.</translation>
     <message>
         <source>Document text</source>
         <translation>Texto del documento</translation>
+    </message>
+    <message>
+        <source>Previous page (Ctrl+Page Up)</source>
+        <translation>Página anterior (Ctrl+Re Pág)</translation>
+    </message>
+    <message>
+        <source>Next page (Ctrl+Page Down)</source>
+        <translation>Página siguiente (Ctrl+Av Pág)</translation>
     </message>
     <message>
         <source>page {page}</source>
@@ -1653,6 +1700,10 @@ Podrás volver a descargarlo más tarde.</translation>
 Open the passage</source>
         <translation>{path}
 Abrir el fragmento</translation>
+    </message>
+    <message>
+        <source>p. {page}</source>
+        <translation>p. {page}</translation>
     </message>
 </context>
 <context>

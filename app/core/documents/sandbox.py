@@ -300,11 +300,11 @@ def _settle_child(limits: ExtractionLimits) -> None:
         os.close(devnull)
     logging.disable(logging.CRITICAL)  # pypdf logs every repair it makes; nobody reads these
     warnings.simplefilter("ignore")
-    _limit_memory(limits.memory_bytes)
+    limit_memory(limits.memory_bytes)
     preload_parsers()  # so a file's time limit is spent reading it, not importing
 
 
-def _limit_memory(memory_bytes: int) -> None:
+def limit_memory(memory_bytes: int) -> None:
     """Cap the child's address space, so a bomb ends in MemoryError, not in swapping.
 
     POSIX only: Windows has no rlimits (a job object would be the equivalent),
