@@ -90,6 +90,8 @@ bench: setup model
 	$(PY) -m bench.engine
 	$(PY) -m bench.documents
 	$(PY) -m bench.models
+	$(PY) -m bench.realdocs
+	$(PY) -m bench.answers
 
 clean:
 	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache
