@@ -26,19 +26,10 @@ from app.gui.source_viewer import SourceViewer
 from app.gui.sources_view import QuoteText, quoted_source
 from app.gui.tasks import TaskManager
 from tests.gui_windows import OpenWindow, send, wait_answered, wait_ready
+from tests.test_gui_documents import PDF_PAGES
 
 INGEST_TIMEOUT_MS = 60_000
 VIEWER_TIMEOUT_MS = 20_000
-PAGES = (
-    "Harbour maintenance log. The cranes on pier one were greased in March and the "
-    "mooring lines were replaced after the spring inspection. The harbour master signed "
-    "the inspection report on the last day of the month.",
-    "Birds of the breakwater. The lighthouse keeper counted seventeen gulls on the northern "
-    "breakwater every morning before breakfast, and wrote the number in a green notebook. "
-    "On foggy days the count was made from the lamp room with binoculars.",
-    "Winter storms. The harbour was closed for nine days in January while waves broke over "
-    "the outer wall. Fishing boats stayed in the inner basin until the wind dropped.",
-)
 GULLS = "The lighthouse keeper counted seventeen gulls on the northern breakwater"
 
 # The source viewer is raised when opened; Qt's offscreen platform cannot raise windows.
@@ -49,7 +40,7 @@ pytestmark = pytest.mark.qt_log_ignore("This plugin does not support raise")
 def harbour_pdf(tmp_path: Path) -> Path:
     pdf = FPDF()
     pdf.set_font("Helvetica", size=12)
-    for text in PAGES:
+    for text in PDF_PAGES:
         pdf.add_page()
         pdf.multi_cell(0, 8, text)
     path = tmp_path / "harbour.pdf"
@@ -66,7 +57,7 @@ def tasks(qtbot: Any) -> Iterator[TaskManager]:
 
 
 def quote_on_page_2(path: Path) -> tuple[Source, Quote]:
-    text = PAGES[1]
+    text = PDF_PAGES[1]
     start = text.index(GULLS)
     end = text.index(".", start) + 1
     source = Source(1, str(path), 2, text, 0.9, 0, len(text), "pdf")
