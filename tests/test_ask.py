@@ -50,7 +50,7 @@ def test_a_document_answer_streams_with_its_sources_and_keeps_them(
     assert sources == reply.sources
     assert Path(sources[0].path).name == "boiler.txt"
     assert quotes == reply.quotes
-    assert quotes[0].text == "The boiler B-7 safety valve opens at 6.5 bar."
+    assert quotes[0].text.startswith("The boiler B-7 safety valve opens at 6.5 bar.")
     assert HOSTILE[quotes[0].start : quotes[0].end] == quotes[0].text  # offsets in the page
     assert reply.stats.generated_tokens >= 1
     assert reply.timings["retrieval_ms"] > 0

@@ -99,17 +99,27 @@ def test_sources_point_at_the_exact_passage(
     indexed: tuple[DocumentService, IngestReport], corpus: Path
 ) -> None:
     service, _ = indexed
-    checked = 0
+    checked = followed = 0
     for question in QUESTIONS:
         for source in service.search(question.text, k=5):
             page_text = next(
                 p.text for p in service.read_document(source.path).pages if p.number == source.page
             )
             assert page_text[source.start : source.end] == source.text
+            # What follows the passage on its page, for quotes: the page's own text
+            # (only the whitespace between two passages may differ).
+            after = page_text[source.end : source.end + len(source.following)]
+            assert len(after) == len(source.following)
+            assert all(
+                a == b or (a.isspace() and b.isspace())
+                for a, b in zip(after, source.following, strict=True)
+            )
+            followed += bool(source.following.strip())
             checked += 1
         if checked >= 20:
             break
     assert checked >= 20
+    assert followed >= 5  # most passages are not the last of their page
 
 
 def test_unanswerable_questions_mostly_find_nothing(

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import time
+from dataclasses import replace
 
+from app.core.chat import base_excerpts
 from app.core.documents.quotes import (
+    CONTINUED_CHARS,
+    MAX_CONTINUED_CHARS,
     MAX_QUOTE_CHARS,
     find_quotes,
     prose_sentence_spans,
     unsupported_spans,
-    with_following_sentence,
 )
 from app.core.documents.records import Source
 
@@ -43,7 +46,9 @@ def test_spanish_quote_is_the_answering_sentence_at_its_exact_place_on_the_page(
     best = quotes[0]
     assert SPANISH_PAGE[best.start : best.end] == best.text
     assert best.text.startswith("A su vencimiento se prorrogará")
-    assert best.text.endswith("fecha de vencimiento.")  # the wrapped lines are one sentence
+    # The wrapped lines are one sentence; the quote goes on into the next, as it is short.
+    assert "cualquiera de las partes comunique" in best.text
+    assert best.text.endswith("conforme al índice de precios.")
     assert (best.n, best.page, best.path) == (1, 3, "/docs/doc1.pdf")
     assert best.to_json() == {
         "n": 1,
@@ -57,26 +62,78 @@ def test_spanish_quote_is_the_answering_sentence_at_its_exact_place_on_the_page(
 def test_english_quote_and_a_code_found_whole() -> None:
     source = passage(ENGLISH_PAGE, "The pump", n=2, page_number=None)
     [best, *_] = find_quotes("How often is pump P-20 serviced?", [source])
-    assert best.text == "The pump P-20 in hall 7 must be serviced every 400 hours."
+    assert best.text.startswith("The pump P-20 in hall 7 must be serviced every 400 hours.")
     assert ENGLISH_PAGE[best.start : best.end] == best.text
     assert best.n == 2
     assert best.page is None
 
 
-def test_a_base_model_reads_a_quote_with_the_sentence_after_it() -> None:
+def test_a_quote_carries_on_into_the_sentence_that_answers() -> None:
+    """The sentence holding the question's words often only names the topic."""
     page = (
         "Epidural catheters. The catheter is removed by the anaesthetist on call. "
-        "The next heparin dose is given no sooner than 4 hours later. Pain is watched for."
+        "The next heparin dose is given no sooner than 4 hours later. "
+        + "Pain, fever, numbness and weakness of the legs are watched for by the nurses of "
+        "the ward, every hour, for the whole of the next day and night. " * 4
     )
     source = passage(page, "The catheter", page_number=6)
     [quote, *_] = find_quotes("When is the epidural catheter removed?", [source])
-    assert quote.text == "The catheter is removed by the anaesthetist on call."
-    assert with_following_sentence(quote, source) == (
+    assert quote.text == (
         "The catheter is removed by the anaesthetist on call. "
-        "The next heparin dose is given no sooner than 4 hours later."
+        "The next heparin dose is given no sooner than 4 hours later. "
+        "Pain, fever, numbness and weakness of the legs are watched for by the nurses of "
+        "the ward, every hour, for the whole of the next day and night."
     )
-    last = find_quotes("Is pain watched for?", [source])[0]
-    assert with_following_sentence(last, source) == last.text  # nothing follows
+    assert len(quote.text) >= CONTINUED_CHARS  # it stops once it is this long
+    assert page[quote.start : quote.end] == quote.text
+    # A base model reads the quotes, continuation included.
+    assert base_excerpts([source], [quote]) == [(1, quote.text)]
+
+
+def test_a_quote_that_announces_a_list_takes_the_list_but_not_a_page_number() -> None:
+    page = (
+        "Mumble is a voice chat server that many people use for games and meetings, and it "
+        "is reached from outside your network once the router forwards its port. "
+        "You should forward the following ports for Mumble:\n"
+        "• TCP 64738\n"
+        "• UDP 64738\n"
+        "23\n"
+        "Chapter 6. Other services"
+    )
+    source = Source(1, "/d/manual.pdf", 80, page, 0.9, 0, len(page), "pdf")
+    [quote] = find_quotes("Which ports should be forwarded for Mumble?", [source], limit=1)
+    assert quote.text.startswith("You should forward the following ports for Mumble:")
+    assert quote.text.endswith("• TCP 64738\n• UDP 64738")  # the list, not the page number
+    assert page[quote.start : quote.end] == quote.text
+
+
+def test_a_quote_carries_on_into_the_page_text_after_its_passage() -> None:
+    """The passage was cut where the answer begins: the page's next words are in
+    `Source.following`, and the quote's offsets stay those of the page."""
+    page = (
+        "Si desea otra zona horaria que la elegida al instalar, hay dos opciones.\n"
+        "La más sencilla es ejecutar dpkg-reconfigure tzdata con el sistema instalado."
+    )
+    cut = page.index("\n")
+    source = Source(1, "/d/guia.pdf", 55, page[:cut], 0.9, 0, cut, "pdf", page[cut:])
+    [quote] = find_quotes("¿Cómo cambio la zona horaria con el sistema instalado?", [source])
+    assert "dpkg-reconfigure tzdata" in quote.text
+    assert page[quote.start : quote.end] == quote.text
+    alone = find_quotes("¿Cómo cambio la zona horaria?", [replace(source, following="")])
+    assert alone[0].text == page[:cut]  # without it, the passage's end is the end
+
+
+def test_a_quote_never_grows_past_its_limit_nor_repeats_a_better_one() -> None:
+    long_tail = "It then " + "checks the seals and the gauges of the line again, " * 12 + "done."
+    page = "The valve V-9 is closed before the pump P-4 is serviced. " + long_tail
+    source = Source(1, "/d/p.txt", None, page, 0.9, 0, len(page), "text")
+    [quote] = find_quotes("When is valve V-9 closed?", [source])
+    assert quote.text == "The valve V-9 is closed before the pump P-4 is serviced."
+    assert len(long_tail) > MAX_CONTINUED_CHARS
+    text = "The boiler valve opens at 6 bar. The boiler valve closes at 4 bar."
+    both = Source(1, "/d/b.txt", None, text, 0.9, 0, len(text), "text")
+    quotes = find_quotes("At what pressure does the boiler valve open and close?", [both])
+    assert [q.text for q in quotes] == [text]  # the second sentence is in the first quote
 
 
 def test_sentences_without_a_question_word_are_never_quoted() -> None:

@@ -23,7 +23,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 
 from app.core.documents.api import Documents
-from app.core.documents.quotes import find_quotes, unsupported_spans, with_following_sentence
+from app.core.documents.quotes import find_quotes, unsupported_spans
 from app.core.documents.records import Quote, Source
 from app.core.engine import Engine, Generation, GenerationStats, Sampling
 from app.core.errors import ConfidenteError, ContextOverflowError
@@ -351,8 +351,9 @@ def base_prompt_tokens(
 
 
 def base_excerpts(sources: Sequence[Source], quotes: Sequence[Quote]) -> list[tuple[int, str]]:
-    """What a base model reads of each source: its quotes, each with the sentence after it,
-    in the quotes' order; the whole passages only when nothing was quoted.
+    """What a base model reads of each source: its quotes (each carried on into the
+    sentence after it, see `find_quotes`), in the quotes' order; the whole passages
+    only when nothing was quoted.
 
     Measured with `python -m bench.answers`: a 270M model answers no worse from these
     few sentences than from whole passages (it mostly copies from the start of a
@@ -361,10 +362,9 @@ def base_excerpts(sources: Sequence[Source], quotes: Sequence[Quote]) -> list[tu
     """
     if not quotes:
         return [(source.n, source.text) for source in sources]
-    by_number = {source.n: source for source in sources}
     excerpts: dict[int, list[str]] = {}
     for quote in quotes:
-        excerpts.setdefault(quote.n, []).append(with_following_sentence(quote, by_number[quote.n]))
+        excerpts.setdefault(quote.n, []).append(quote.text)
     return [(n, " ".join(texts)) for n, texts in excerpts.items()]
 
 

@@ -300,6 +300,25 @@ class Catalog:
                     found[int(row[0])] = StoredChunk(*row)
         return found
 
+    def following_text(self, chunk: StoredChunk, limit: int) -> str:
+        """About `limit` characters of the page's text after `chunk` (from its end),
+        taken from the passages that follow it on the same page; "" at the page's end."""
+        with self._transaction() as db:
+            rows = db.execute(
+                "SELECT start, text FROM chunks WHERE file_id = ? AND page IS ? AND start >= ? "
+                "ORDER BY start LIMIT 3",
+                (chunk.file_id, chunk.page, chunk.end),
+            ).fetchall()
+        following, position = "", chunk.end
+        for start, text in rows:
+            if len(following) >= limit:
+                break
+            # Chunking trims the whitespace between passages: a line break stands in
+            # for it, so that offsets stay those of the page.
+            following += "\n" * (int(start) - position) + str(text)
+            position = int(start) + len(text)
+        return following[:limit]
+
     def chunk_texts(self, ids: Sequence[int]) -> list[tuple[int, int, str]]:
         """(chunk id, file id, text) for these ids, whatever their file's state."""
         result: list[tuple[int, int, str]] = []

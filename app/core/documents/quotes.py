@@ -18,7 +18,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from app.core.documents.chunking import sentence_spans
 from app.core.documents.records import Quote, Source
@@ -34,6 +34,9 @@ PER_SOURCE = 2  # quotes from one source at most, so several sources can speak
 NUMBER_BONUS = 0.15  # for a sentence stating a number, when the question asks for an amount
 RELATIVE_FLOOR = 0.5  # a quote scores at least this share of the best quote's score
 SUPPORT_SHARE = 0.5  # an answer sentence is supported when a source has this share of its words
+CONTINUED_CHARS = 250  # a quote goes on into the sentences after it while shorter than this
+CONTINUED_PIECES = 3  # or while they announce more, taking at most this many of them,
+MAX_CONTINUED_CHARS = 480  # and never growing longer than this
 
 # The same word pattern as the keyword search, so that codes ("t-12", "14.3") stay whole.
 _WORD = re.compile(r"\w+(?:[-./]\w+)*", re.UNICODE)
@@ -135,6 +138,16 @@ def find_quotes(question: str, sources: Sequence[Source], limit: int = 3) -> lis
     quotes: list[Quote] = []
     per_source: dict[int, int] = {}
     seen: set[str] = set()
+    spans: dict[int, list[tuple[int, int]]] = {}
+
+    def spans_of(source: Source) -> list[tuple[int, int]]:
+        """The sentences of the source and of the page's text after it."""
+        if source.n not in spans:
+            spans[source.n] = _sentence_spans_of(
+                replace(source, text=source.text + source.following)
+            )
+        return spans[source.n]
+
     for score, sentence in scored:
         if score < best * RELATIVE_FLOOR or len(quotes) >= limit:
             break
@@ -142,15 +155,22 @@ def find_quotes(question: str, sources: Sequence[Source], limit: int = 3) -> lis
         said = " ".join(source.text[sentence.start : sentence.end].split()).casefold()
         if per_source.get(source.n, 0) >= PER_SOURCE or said in seen:
             continue
+        taken = [(q.start - source.start, q.end - source.start) for q in quotes if q.n == source.n]
+        if any(start <= sentence.start < end for start, end in taken):
+            continue  # a better quote carried on into this sentence already
         per_source[source.n] = per_source.get(source.n, 0) + 1
         seen.add(said)
         start, end = _window(sentence, matcher, weights)
+        if end == sentence.end:
+            carried = _continued(source, spans_of(source), start, end)
+            if not any(start < other_start < carried for other_start, _ in taken):
+                end = carried
         quotes.append(
             Quote(
                 n=source.n,
                 path=source.path,
                 page=source.page,
-                text=source.text[start:end],
+                text=(source.text + source.following)[start:end],
                 start=source.start + start,
                 end=source.start + end,
                 score=round(score, 6),
@@ -209,19 +229,33 @@ def prose_sentence_spans(text: str) -> list[tuple[int, int]]:
     return merged
 
 
-def with_following_sentence(quote: Quote, source: Source) -> str:
-    """The quote's text through the end of the sentence after it, from `source`.
+def _continued(source: Source, spans: Sequence[tuple[int, int]], start: int, end: int) -> int:
+    """Where a quote ending at `end` ends once carried on into the sentences after it.
 
     The sentence that shares the question's words often only names the topic
-    ("After removing the catheter, ..."); the answer comes in the next one.
+    ("One way to fix this is a cron job that restarts ntp.", "Forward these ports:",
+    a FAQ's question); the answer, a command or a value, comes next, sometimes in
+    the text that follows the passage on its page (`Source.following`). So a quote
+    takes the following sentence, and goes on while it is shorter than
+    CONTINUED_CHARS, or what it took announces more (ends with a colon) or is a stub
+    (a list number "1."), for at most CONTINUED_PIECES sentences and never past
+    MAX_CONTINUED_CHARS. A page number alone is never taken.
+    `spans` are the sentences of source.text + source.following.
     """
-    local_start, local_end = quote.start - source.start, quote.end - source.start
-    spans = _sentence_spans_of(source)
-    following = next((start for start, _ in spans if start >= local_end), None)
-    if following is None:
-        return quote.text
-    end = next(end for start, end in spans if start == following)
-    return source.text[local_start:end]
+    text = source.text + source.following
+    pieces = 0
+    for piece_start, piece_end in spans:
+        if piece_start < end:
+            continue
+        piece = text[piece_start:piece_end]
+        if piece.isdigit() or piece_end - start > MAX_CONTINUED_CHARS:
+            break
+        end, pieces = piece_end, pieces + 1
+        announces = piece.endswith(":")
+        stub = len(_WORD.findall(piece)) < MIN_QUOTE_WORDS
+        if pieces >= CONTINUED_PIECES or not (announces or stub or end - start < CONTINUED_CHARS):
+            break
+    return end
 
 
 def _rarity_weights(terms: Sequence[str], sentences: Sequence[_Sentence]) -> dict[str, float]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 
 
@@ -100,6 +100,10 @@ class Source:
     start: int  # character offsets of the passage in its page's text
     end: int
     kind: str = ""
+    # The page's text right after the passage (from `end`), for a quote to carry on
+    # into: the answer often starts where the passage was cut. Not part of the passage,
+    # nor of what is stored with an answer, so two sources compare without it.
+    following: str = field(default="", compare=False, repr=False)
 
     def to_json(self) -> dict[str, object]:
         return {

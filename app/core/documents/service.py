@@ -61,6 +61,7 @@ DEFAULT_LIBRARY = "default"
 EMBED_BATCH = 64
 CANDIDATES = 40  # passages taken from each ranking before fusion
 PSEUDO_PAGE = 3000  # characters: how far apart two passages of a page-less file must be
+FOLLOWING_CHARS = 600  # of the page after a passage, for its quotes to carry on into
 _HASH_BLOCK = 1 << 20
 
 
@@ -276,6 +277,7 @@ class DocumentService:
                 start=chunk.start,
                 end=chunk.end,
                 kind=chunk.kind,
+                following=self.catalog.following_text(chunk, FOLLOWING_CHARS),
             )
             for n, (candidate, chunk, _) in enumerate(chosen, start=1)
         ]
