@@ -226,3 +226,12 @@ def test_a_decimal_comma_and_a_decimal_point_are_the_same_number() -> None:
     source = Source(1, "/d/v.txt", None, text, 0.9, 0, len(text), "text")
     assert unsupported_spans("La válvula de seguridad abre a 6.5 bar [1].", [source]) == ()
     assert unsupported_spans("La válvula de seguridad abre a 7 bar.", [source]) == ((0, 37),)
+
+
+def test_the_numbers_of_a_numbered_list_are_not_claims() -> None:
+    source = passage(ENGLISH_PAGE, "Maintenance")
+    answer = (
+        "The plan says:\n7. The pump P-20 must be serviced every 400 hours.\n"
+        "8. The compressor C-3 is inspected in January."
+    )
+    assert unsupported_spans(answer, [source]) == ()

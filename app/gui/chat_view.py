@@ -12,6 +12,7 @@ from PySide6.QtCore import QCoreApplication, Qt, Signal, Slot
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QFrame, QLabel, QScrollArea, QVBoxLayout, QWidget
 
+from app.core.documents.quotes import unsupported_spans
 from app.core.documents.records import Quote, Source
 from app.core.storage import StoredMessage
 from app.gui.fitted_text import soft_breaks, without_soft_breaks
@@ -86,7 +87,15 @@ class ChatView(Retranslated, QScrollArea):
     def show_messages(self, messages: Sequence[StoredMessage]) -> None:
         self.clear()
         for message in messages:
-            view = self.add_message(message.role, message.content, message.sources, message.quotes)
+            # Not stored: found again from the answer and its sources, as when it was written.
+            unsupported = (
+                unsupported_spans(message.content, message.sources)
+                if message.role == "assistant" and message.sources
+                else ()
+            )
+            view = self.add_message(
+                message.role, message.content, message.sources, message.quotes, unsupported
+            )
             view.message_id = message.id
             if message.stopped:
                 view.set_note(stopped_note())
@@ -97,8 +106,9 @@ class ChatView(Retranslated, QScrollArea):
         text: str = "",
         sources: Sequence[Source] = (),
         quotes: Sequence[Quote] = (),
+        unsupported: Sequence[tuple[int, int]] = (),
     ) -> MessageView:
-        view = MessageView(role, text, sources=sources, quotes=quotes)
+        view = MessageView(role, text, sources=sources, quotes=quotes, unsupported=unsupported)
         view.body.link_refused.connect(self.link_refused)
         view.source_chosen.connect(self.source_chosen)
         view.regenerate_requested.connect(self.regenerate_requested)

@@ -80,6 +80,13 @@ def chip_format(palette: QPalette) -> QTextCharFormat:
     return chip
 
 
+def caution_color(palette: QPalette) -> QColor:
+    """Amber for what the reader should check: dark on a light base, light on a dark one,
+    readable on either (4.9:1 on white, 7.7:1 on the dark theme's base)."""
+    dark = palette.color(QPalette.ColorRole.Base).lightnessF() < 0.5
+    return QColor("#e3a53c" if dark else "#9a6700")
+
+
 class FittedText(QTextBrowser):
     """A read-only text view as tall as its text, for stacking in a scroll area.
 

@@ -391,6 +391,7 @@ class MainWindow(Retranslated, QMainWindow):
             if reply.quotes:  # else those of SourcesFound stay, whatever the model wrote
                 turn.answer.set_quotes(reply.quotes)
             turn.answer.set_text(reply.message.content)
+            turn.answer.set_unsupported(reply.unsupported)
             if reply.message.stopped:
                 turn.answer.set_note(stopped_note())
             elif not reply.message.content:

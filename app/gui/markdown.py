@@ -7,12 +7,19 @@
 * Code blocks get a background; table headers are repaired (a Qt 6.12 bug).
 * Citation markers of a document answer ([1], [2, 3]) become `cite:n` links,
   drawn as chips, which the view handles itself; they load nothing either.
+* The sentences of an answer that no source supports are marked by their
+  offsets in the Markdown (`mark_sentences`), which rendering moves: each is
+  put between two Private Use characters, found again in the rendered text,
+  then taken out and its sentence formatted (`Caution`). A mark that would
+  change how the text parses (the rendered text with and without it differs) is
+  left out: a mark never changes what the answer says.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
 
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtGui import (
@@ -42,6 +49,22 @@ CITE_SCHEME = "cite"
 _MARKER = re.compile(r"(`+)[^`]*?\1|(?<![\]\\!])\[(\d{1,3}(?:\s*[,;]\s*\d{1,3})*)\](?![(\[:])")
 _FENCE = re.compile(r"^\s{0,3}(```|~~~)")
 
+# Around each marked sentence. Private Use characters: no model writes them (any in
+# its text are replaced, one for one, so offsets hold), and Markdown takes them for
+# letters, so emphasis right inside them still opens and closes.
+MARK_START, MARK_END = "\ue000", "\ue001"
+_MARKS = re.compile(f"[{MARK_START}{MARK_END}]")
+# What opens a line before its words (indent, quote bars, a list item and its task box,
+# a heading, a table's first bar) and emphasis before a sentence; and what closes one
+# after them. A mark goes inside these: outside, the line would no longer parse as it did.
+_LINE_OPENING = re.compile(
+    r"[ \t]*(?:>[ \t]*)*(?:(?:[-*+]|\d{1,9}[.)])[ \t]+(?:\[[ xX]\][ \t]+)?|#{1,6}[ \t]+|\|[ \t]*)?"
+)
+_EMPHASIS = re.compile(r"[*_~]+")
+_SENTENCE_CLOSING = re.compile(r"[*_~]*(?:[ \t]+#+|[ \t]*\|)?\\?$")
+_NOT_PROSE = re.compile(r"[ \t]{0,3}(?:```|~~~|\[[^\]]+\]:)")
+_WORDLIKE = re.compile(r"\w")
+
 
 def link_citations(text: str, numbers: Collection[int]) -> str:
     """Make each `[n]` whose n is in `numbers` a `cite:n` link; code is left as written."""
@@ -68,19 +91,145 @@ def link_citations(text: str, numbers: Collection[int]) -> str:
     return "\n".join(lines)
 
 
+def mark_sentences(text: str, spans: Sequence[tuple[int, int]]) -> str:
+    """`text` with each (start, end) span in it between MARK_START and MARK_END, for
+    `render_markdown` to format; any mark characters already in `text` are replaced.
+
+    A span is a sentence of the raw Markdown, on one line (`sentence_spans`): the
+    marks go inside the line's opening and the sentence's emphasis, and a span that
+    is only a list number ("2."), a code fence or a link definition is not marked.
+    """
+    text = _MARKS.sub("\ufffd", text)
+    placed: list[tuple[int, int]] = []
+    for start, end in sorted(spans):
+        if not 0 <= start < end <= len(text):
+            continue
+        line_start = text.rfind("\n", 0, start) + 1
+        line_end = text.find("\n", end)
+        line_end = len(text) if line_end < 0 else line_end
+        if _NOT_PROSE.match(text, line_start, line_end) or not _WORDLIKE.search(text, start, end):
+            continue  # a fence, a link definition, a table's or a heading's rule
+        opening = _LINE_OPENING.match(text, line_start, line_end)
+        if opening and opening.end() > start:
+            start = opening.end()
+        emphasis = _EMPHASIS.match(text, start, end)
+        start = emphasis.end() if emphasis else start
+        closing = _SENTENCE_CLOSING.search(text, start, end)
+        end = closing.start() if closing else end
+        for citation in _MARKER.finditer(text, line_start, line_end):
+            if citation.group(2) is not None:  # kept whole, for `link_citations` to find
+                if citation.start() < start < citation.end():
+                    start = citation.start()
+                if citation.start() < end < citation.end():
+                    end = citation.end()
+        if start < end and not (placed and start < placed[-1][1]):
+            placed.append((start, end))
+    for start, end in reversed(placed):
+        text = f"{text[:start]}{MARK_START}{text[start:end]}{MARK_END}{text[end:]}"
+    return text
+
+
+@dataclass(frozen=True)
+class Caution:
+    """How a marked sentence is shown: `sentence` is merged into its text, and `sign`
+    (in `sign_format`) follows it, except in code, where it would be copied with it."""
+
+    sentence: QTextCharFormat
+    sign: str
+    sign_format: QTextCharFormat
+
+
 def render_markdown(
     document: QTextDocument,
     text: str,
     code_background: QColor,
     chip: QTextCharFormat | None = None,
-) -> None:
-    """Render `text`; `chip` is merged into the `cite:` links (see `link_citations`)."""
-    document.setMarkdown(text, FEATURES)
-    _replace_images(document)
+    caution: Caution | None = None,
+) -> int:
+    """Render `text`; `chip` is merged into the `cite:` links (see `link_citations`), and
+    with a `caution`, the sentences marked by `mark_sentences` are shown with it.
+    Returns how many marked sentences are shown so."""
+    marked = 0
+    if caution is not None and MARK_START in text:
+        text = _parsing_marks(text)
+        document.setMarkdown(text, FEATURES)
+        _replace_images(document)
+        marked = _show_marks(document, caution)
+    else:
+        document.setMarkdown(text, FEATURES)
+        _replace_images(document)
     _shade_code_blocks(document, code_background)
     _fix_table_headers(document)
     if chip is not None:
         _style_citations(document, chip)
+    return marked
+
+
+def _parsing_marks(text: str) -> str:
+    """`text` without the marks that change how it parses: all kept when together they
+    change nothing, else each one that changes nothing on its own."""
+    clean = _MARKS.sub("", text)
+    expected = _rendered_text(clean)
+    if _rendered_text(text, strip=True) == expected:
+        return text
+    pairs = [
+        (match.start(), match.end())
+        for match in re.finditer(f"{MARK_START}[^{MARK_START}{MARK_END}]*{MARK_END}", text)
+    ]
+    kept = [
+        pair for pair in pairs if _rendered_text(_with_only(text, [pair]), strip=True) == expected
+    ]
+    fewer = _with_only(text, kept)
+    return fewer if _rendered_text(fewer, strip=True) == expected else clean
+
+
+def _with_only(text: str, pairs: Sequence[tuple[int, int]]) -> str:
+    """`text` with only the marks of `pairs` ((start, end) of a marked sentence, marks
+    included) left in it."""
+    parts: list[str] = []
+    position = 0
+    for start, end in pairs:
+        parts.append(_MARKS.sub("", text[position:start]))
+        parts.append(text[start:end])
+        position = end
+    parts.append(_MARKS.sub("", text[position:]))
+    return "".join(parts)
+
+
+def _rendered_text(text: str, *, strip: bool = False) -> str:
+    document = QTextDocument()
+    document.setMarkdown(text, FEATURES)
+    rendered = document.toRawText()
+    return _MARKS.sub("", rendered) if strip else rendered
+
+
+def _show_marks(document: QTextDocument, caution: Caution) -> int:
+    """Take the marks out of the rendered `document`, and show each sentence they were
+    around with `caution`. Returns how many."""
+    raw = document.toRawText()  # index i is the character at document position i
+    positions = [match.start() for match in _MARKS.finditer(raw)]
+    for position in reversed(positions):
+        cursor = QTextCursor(document)
+        cursor.setPosition(position)
+        cursor.deleteChar()
+    spans: list[tuple[int, int]] = []
+    opened: int | None = None
+    for removed, position in enumerate(positions):  # less the marks taken out before it
+        if raw[position] == MARK_START:
+            opened = position - removed
+        elif opened is not None:
+            if position - removed > opened:
+                spans.append((opened, position - removed))
+            opened = None
+    for start, end in reversed(spans):  # from the end: a sign inserted moves what follows
+        cursor = QTextCursor(document)
+        cursor.setPosition(start)
+        cursor.setPosition(end, QTextCursor.MoveMode.KeepAnchor)
+        cursor.mergeCharFormat(caution.sentence)
+        if not _is_code(document.findBlock(end)):
+            cursor.setPosition(end)
+            cursor.insertText(caution.sign, caution.sign_format)
+    return len(spans)
 
 
 def no_resource(kind: int) -> object:

@@ -9,7 +9,11 @@ and the row of sources under it say which passage the user wants to see.
 A document answer shows, above the model's text, the sentences of its sources
 that answer the question (`QuotesView`), as soon as they are chosen and before
 the model writes anything: they are the documents' own words, so they stay
-whatever the model then writes. Every part wraps long unbroken strings
+whatever the model then writes. Once the answer is written, its sentences that
+no source supports (`ChatReply.unsupported`) are underlined with dots and
+followed by a ⚠, with a line under the answer saying what that means, so none
+passes for something the documents say. The marks are display only: Copy
+gives the answer as the model wrote it. Every part wraps long unbroken strings
 (`fitted_text`), so a bubble is never wider than the chat.
 """
 
@@ -19,7 +23,7 @@ from collections.abc import Mapping, Sequence
 from typing import Final, Literal
 
 from PySide6.QtCore import QEvent, QPoint, QUrl, Signal, Slot
-from PySide6.QtGui import QContextMenuEvent, QGuiApplication, QPalette
+from PySide6.QtGui import QContextMenuEvent, QGuiApplication, QPalette, QTextCharFormat
 from PySide6.QtWidgets import (
     QApplication,
     QFrame,
@@ -31,9 +35,16 @@ from PySide6.QtWidgets import (
 )
 
 from app.core.documents.records import Quote, Source
-from app.gui.fitted_text import FittedText, chip_format, mix, soft_breaks
+from app.gui.fitted_text import FittedText, caution_color, chip_format, mix, soft_breaks
 from app.gui.i18n import QT_TRANSLATE_NOOP
-from app.gui.markdown import CITE_SCHEME, code_block_at, link_citations, render_markdown
+from app.gui.markdown import (
+    CITE_SCHEME,
+    Caution,
+    code_block_at,
+    link_citations,
+    mark_sentences,
+    render_markdown,
+)
 from app.gui.sources_view import QuotesView, SourcesView, quoted_source
 
 Role = Literal["user", "assistant"]
@@ -44,6 +55,7 @@ ROLE_NAMES: Final[Mapping[Role, str]] = {
     "assistant": "Confidente",
 }
 WAITING_TEXT = "…"
+UNSUPPORTED_SIGN = "\u00a0⚠"  # after a sentence no source supports; never wrapped alone
 
 
 class MarkdownText(FittedText):
@@ -61,18 +73,39 @@ class MarkdownText(FittedText):
         super().__init__(parent)
         self.anchorClicked.connect(self.on_anchor_clicked)
         self._markdown: str | None = None  # rendered with the palette's colours, or plain text
+        self.marked_count = 0  # sentences shown as found in no source
 
     def changeEvent(self, event: QEvent) -> None:
-        """A new palette (a theme change): render again, in its colours."""
+        """A new palette (a theme change): render again, in its colours; a new language:
+        again if the text has marks, for their tooltip."""
         super().changeEvent(event)
-        if event.type() == QEvent.Type.PaletteChange and self._markdown is not None:
+        kind = event.type()
+        marked = kind == QEvent.Type.LanguageChange and bool(getattr(self, "marked_count", 0))
+        if (kind == QEvent.Type.PaletteChange or marked) and self._markdown is not None:
             self.set_markdown(self._markdown)
 
     def set_markdown(self, text: str) -> None:
+        """Render `text`, its sentences marked by `markdown.mark_sentences` shown as found
+        in no source."""
         self._markdown = text
         palette = self.palette()
         code_background = palette.color(QPalette.ColorRole.AlternateBase)
-        render_markdown(self.document(), text, code_background, chip_format(palette))
+        self.marked_count = render_markdown(
+            self.document(), text, code_background, chip_format(palette), self._caution(palette)
+        )
+
+    def _caution(self, palette: QPalette) -> Caution:
+        """A dotted amber underline and a ⚠, both telling why on hover."""
+        tip = self.tr("Not found in your documents: check this sentence against the sources.")
+        color = caution_color(palette)
+        sentence = QTextCharFormat()
+        sentence.setUnderlineStyle(QTextCharFormat.UnderlineStyle.DotLine)
+        sentence.setUnderlineColor(color)
+        sentence.setToolTip(tip)
+        sign = QTextCharFormat()
+        sign.setForeground(color)
+        sign.setToolTip(tip)
+        return Caution(sentence, UNSUPPORTED_SIGN, sign)
 
     def code_block_at(self, point: QPoint) -> str | None:
         """The code block under `point` (viewport coordinates), or None."""
@@ -96,6 +129,7 @@ class MarkdownText(FittedText):
 
     def set_plain(self, text: str) -> None:
         self._markdown = None
+        self.marked_count = 0
         self.setPlainText(text)
 
 
@@ -104,8 +138,9 @@ def copy_to_clipboard(text: str) -> None:
 
 
 class MessageView(QFrame):
-    """A bubble: who speaks, the quotes of a document answer, the Markdown text, its
-    sources, and a note under stopped answers.
+    """A bubble: who speaks, the quotes of a document answer, the Markdown text (its
+    unsupported sentences marked, and a line saying so), its sources, and a note under
+    stopped answers.
 
     Signals:
         source_chosen(object): the user clicked a citation, a quote or a source row (a
@@ -125,11 +160,13 @@ class MessageView(QFrame):
         parent: QWidget | None = None,
         sources: Sequence[Source] = (),
         quotes: Sequence[Quote] = (),
+        unsupported: Sequence[tuple[int, int]] = (),
     ) -> None:
         super().__init__(parent)
         self.role: Role = role
         self.message_id: int | None = None  # known once the message is stored
-        self._text = ""
+        self._text = text
+        self._unsupported = tuple(unsupported)
         self._note = ""
         self.setObjectName(f"{role}Message")
         self.setFrameShape(QFrame.Shape.StyledPanel)
@@ -142,6 +179,10 @@ class MessageView(QFrame):
         self.speaker.setFont(font)
         self.quotes_view = QuotesView()
         self.body = MarkdownText()
+        self.unsupported_note = QLabel()
+        self.unsupported_note.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+        self.unsupported_note.setWordWrap(True)
+        self.unsupported_note.hide()
         self.sources_view = SourcesView()
         self.note = QLabel()
         self.note.setForegroundRole(QPalette.ColorRole.PlaceholderText)
@@ -166,6 +207,7 @@ class MessageView(QFrame):
         layout.addLayout(header)
         layout.addWidget(self.quotes_view)
         layout.addWidget(self.body)
+        layout.addWidget(self.unsupported_note)
         layout.addWidget(self.sources_view)
         layout.addWidget(self.note)
         self.body.citation_clicked.connect(self.on_citation_clicked)
@@ -173,7 +215,7 @@ class MessageView(QFrame):
         self.quotes_view.quote_chosen.connect(self.on_quote_chosen)
         self.sources_view.set_sources(sources)
         self.quotes_view.set_quotes(quotes)
-        self.set_text(text)
+        self._render()
         self.retranslate()
 
     def _tool_button(self) -> QToolButton:
@@ -194,6 +236,9 @@ class MessageView(QFrame):
         self.setAccessibleName(self.tr("Your message") if user else self.tr("Answer"))
         self.speaker.setText(self.tr(ROLE_NAMES[self.role]))
         self.body.setAccessibleName(self.tr(ROLE_NAMES[self.role]))
+        self.unsupported_note.setText(
+            self.tr("Sentences marked ⚠ were not found in your documents.")
+        )
         for button, text, tip in (
             (self.copy_button, self.tr("Copy"), self.tr("Copy this message")),
             (
@@ -246,19 +291,41 @@ class MessageView(QFrame):
             self.setPalette(palette)
 
     def set_text(self, text: str) -> None:
-        """Show `text`: answers as Markdown, the user's own words exactly as typed."""
+        """Show `text`: answers as Markdown, the user's own words exactly as typed. Marks
+        of unsupported sentences stay only while the text they were found in does."""
+        if text != self._text:
+            self._unsupported = ()
         self._text = text
+        self._render()
+
+    @property
+    def unsupported(self) -> tuple[tuple[int, int], ...]:
+        return self._unsupported
+
+    def set_unsupported(self, spans: Sequence[tuple[int, int]]) -> None:
+        """Mark the answer's sentences at `spans`, (start, end) in its text as in
+        `ChatReply.unsupported`, as found in no source; () takes the marks away."""
+        if tuple(spans) != self._unsupported:
+            self._unsupported = tuple(spans)
+            self._render()
+
+    def _render(self) -> None:
         if self.role == "user":
-            self.body.set_plain(text)
+            self.body.set_plain(self._text)
+            return
+        if not self._text:
+            self.body.set_markdown(WAITING_TEXT)
         else:
             numbers = {source.n for source in self.sources}
-            self.body.set_markdown(link_citations(text, numbers) if text else WAITING_TEXT)
+            marked = mark_sentences(self._text, self._unsupported)
+            self.body.set_markdown(link_citations(marked, numbers))
+        self.unsupported_note.setVisible(self.body.marked_count > 0)
 
     def set_sources(self, sources: Sequence[Source]) -> None:
         """The passages this answer cites: its [n] markers become chips, listed below."""
         if tuple(sources) != self.sources:
             self.sources_view.set_sources(sources)
-            self.set_text(self._text)
+            self._render()
 
     @Slot(int)
     def on_citation_clicked(self, number: int) -> None:

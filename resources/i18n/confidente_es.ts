@@ -514,6 +514,159 @@ Arrastra archivos o carpetas a cualquier parte de la ventana, o pulsa Añadir ar
     </message>
 </context>
 <context>
+    <name>EmbedderTableModel</name>
+    <message>
+        <source>English</source>
+        <translation>inglés</translation>
+    </message>
+    <message>
+        <source>Spanish</source>
+        <translation>español</translation>
+    </message>
+    <message>
+        <source> and </source>
+        <translation> y </translation>
+    </message>
+    <message>
+        <source>{count} languages, Spanish included</source>
+        <translation>{count} idiomas, español incluido</translation>
+    </message>
+    <message>
+        <source>{count} languages</source>
+        <translation>{count} idiomas</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>Nombre</translation>
+    </message>
+    <message>
+        <source>Languages</source>
+        <translation>Idiomas</translation>
+    </message>
+    <message>
+        <source>Size</source>
+        <translation>Tamaño</translation>
+    </message>
+    <message>
+        <source>{name} (built in)</source>
+        <translation>{name} (integrado)</translation>
+    </message>
+    <message>
+        <source>In use for new libraries</source>
+        <translation>En uso para bibliotecas nuevas</translation>
+    </message>
+    <message>
+        <source>Installed</source>
+        <translation>Instalado</translation>
+    </message>
+    <message>
+        <source>Downloading…</source>
+        <translation>Descargando…</translation>
+    </message>
+    <message>
+        <source>Resume</source>
+        <translation>Reanudar</translation>
+    </message>
+    <message>
+        <source>Download</source>
+        <translation>Descargar</translation>
+    </message>
+    <message>
+        <source>The languages the model was trained to read</source>
+        <translation>Los idiomas que el modelo aprendió a leer</translation>
+    </message>
+    <message>
+        <source>Language codes:</source>
+        <translation>Códigos de idioma:</translation>
+    </message>
+    <message>
+        <source>{name}, in use for new libraries</source>
+        <translation>{name}, en uso para bibliotecas nuevas</translation>
+    </message>
+    <message>
+        <source>Ships with Confidente. Reads English well; other languages less so.</source>
+        <translation>Viene con Confidente. Lee bien el inglés; otros idiomas, peor.</translation>
+    </message>
+    <message>
+        <source>Reads the first {tokens} tokens of each passage.</source>
+        <translation>Lee los primeros {tokens} tokens de cada fragmento.</translation>
+    </message>
+    <message>
+        <source>Licence: {licence}</source>
+        <translation>Licencia: {licence}</translation>
+    </message>
+</context>
+<context>
+    <name>EmbeddersController</name>
+    <message>
+        <source>Switching the embedding model to {name}…</source>
+        <translation>Cambiando el modelo de embeddings a {name}…</translation>
+    </message>
+    <message>
+        <source>New libraries now use {name}.</source>
+        <translation>Las bibliotecas nuevas usan ahora {name}.</translation>
+    </message>
+    <message>
+        <source>{name} removed and its folder deleted.</source>
+        <translation>Se ha quitado {name} y se ha borrado su carpeta.</translation>
+    </message>
+</context>
+<context>
+    <name>EmbeddersPage</name>
+    <message>
+        <source>Embedding models</source>
+        <translation>Modelos de embeddings</translation>
+    </message>
+    <message>
+        <source>Embedding models let a question find the passages of your documents that answer it. The built-in one reads English; for documents in Spanish or in several languages, a multilingual model finds more. Hover over a name to read more.</source>
+        <translation>Los modelos de embeddings permiten que una pregunta encuentre los fragmentos de tus documentos que la responden. El integrado lee inglés; para documentos en español o en varios idiomas, un modelo multilingüe encuentra más. Pasa el ratón sobre un nombre para saber más.</translation>
+    </message>
+    <message>
+        <source>New libraries are indexed with the model in use. A library keeps the model it was indexed with until you re-index it (Re-index, in the Documents pane).</source>
+        <translation>Las bibliotecas nuevas se indexan con el modelo en uso. Una biblioteca conserva el modelo con el que se indexó hasta que la reindexas (Reindexar, en el panel Documentos).</translation>
+    </message>
+    <message>
+        <source>Use for new libraries</source>
+        <translation>Usar para bibliotecas nuevas</translation>
+    </message>
+    <message>
+        <source>Index new libraries, and libraries you re-index, with the selected model</source>
+        <translation>Indexar con el modelo seleccionado las bibliotecas nuevas y las que reindexes</translation>
+    </message>
+    <message>
+        <source>Remove</source>
+        <translation>Quitar</translation>
+    </message>
+    <message>
+        <source>Delete the selected downloaded model from your disk</source>
+        <translation>Borrar del disco el modelo descargado seleccionado</translation>
+    </message>
+    <message>
+        <source>In use for new libraries: {name} (not one of the models listed).</source>
+        <translation>En uso para bibliotecas nuevas: {name} (no es ninguno de los modelos de la lista).</translation>
+    </message>
+    <message>
+        <source>The built-in model ships with Confidente and cannot be removed</source>
+        <translation>El modelo integrado viene con Confidente y no se puede quitar</translation>
+    </message>
+    <message>
+        <source>The model in use cannot be removed; use another one first</source>
+        <translation>El modelo en uso no se puede quitar; usa antes otro</translation>
+    </message>
+    <message>
+        <source>Remove embedding model</source>
+        <translation>Quitar el modelo de embeddings</translation>
+    </message>
+    <message>
+        <source>Remove {name}? Its folder ({size}) is deleted from your disk. A library indexed with it cannot be searched until you re-index it with another model. You can download it again later.</source>
+        <translation>¿Quitar {name}? Su carpeta ({size}) se borra del disco. Una biblioteca indexada con él no se podrá consultar hasta que la reindexes con otro modelo. Puedes volver a descargarlo más adelante.</translation>
+    </message>
+    <message>
+        <source>Delete the model</source>
+        <translation>Borrar el modelo</translation>
+    </message>
+</context>
+<context>
     <name>ErrorReporter</name>
     <message>
         <source>Something went wrong inside Confidente. Your conversations are saved. If it happens again, copy the report below and send it to the developers.</source>
@@ -806,6 +959,10 @@ Arrastra archivos o carpetas a cualquier parte de la ventana, o pulsa Añadir ar
 <context>
     <name>MarkdownText</name>
     <message>
+        <source>Not found in your documents: check this sentence against the sources.</source>
+        <translation>No se ha encontrado en tus documentos: compara esta frase con las fuentes.</translation>
+    </message>
+    <message>
         <source>Copy code block</source>
         <translation>Copiar el bloque de código</translation>
     </message>
@@ -830,6 +987,10 @@ Arrastra archivos o carpetas a cualquier parte de la ventana, o pulsa Añadir ar
     <message>
         <source>Answer</source>
         <translation>Respuesta</translation>
+    </message>
+    <message>
+        <source>Sentences marked ⚠ were not found in your documents.</source>
+        <translation>Las frases marcadas con ⚠ no se han encontrado en tus documentos.</translation>
     </message>
     <message>
         <source>Copy</source>
@@ -1127,6 +1288,10 @@ Arrastra archivos o carpetas a cualquier parte de la ventana, o pulsa Añadir ar
         <translation>&amp;Catálogo</translation>
     </message>
     <message>
+        <source>&amp;Embedding models (for documents)</source>
+        <translation>Modelos de &amp;embeddings (para documentos)</translation>
+    </message>
+    <message>
         <source>Downloads</source>
         <translation>Descargas</translation>
     </message>
@@ -1248,6 +1413,38 @@ Podrás volver a descargarlo más tarde.</translation>
     <message>
         <source>Not now</source>
         <translation>Ahora no</translation>
+    </message>
+    <message>
+        <source>{name} is already the embedding model in use.</source>
+        <translation>{name} ya es el modelo de embeddings en uso.</translation>
+    </message>
+    <message>
+        <source>Use the new embedding model?</source>
+        <translation>¿Usar el nuevo modelo de embeddings?</translation>
+    </message>
+    <message>
+        <source>{name} was downloaded and is ready. Index new libraries, and libraries you re-index, with it?</source>
+        <translation>{name} se ha descargado y está listo. ¿Indexar con él las bibliotecas nuevas y las que reindexes?</translation>
+    </message>
+    <message>
+        <source>Use it</source>
+        <translation>Usarlo</translation>
+    </message>
+    <message>
+        <source>Re-index the library?</source>
+        <translation>¿Reindexar la biblioteca?</translation>
+    </message>
+    <message>
+        <source>New libraries now use {name}. The library “{library}” keeps the embedding model it was indexed with until it is re-indexed, which reads every file again and can take a while. Re-index “{library}” now?</source>
+        <translation>Las bibliotecas nuevas usan ahora {name}. La biblioteca «{library}» conserva el modelo de embeddings con el que se indexó hasta que se reindexe, lo que vuelve a leer todos sus archivos y puede tardar un rato. ¿Reindexar «{library}» ahora?</translation>
+    </message>
+    <message>
+        <source>Re-index now</source>
+        <translation>Reindexar ahora</translation>
+    </message>
+    <message>
+        <source>Later</source>
+        <translation>Más tarde</translation>
     </message>
     <message>
         <source>something went wrong inside.</source>
@@ -1561,6 +1758,18 @@ Abrir este fragmento</translation>
     <message>
         <source>Auto</source>
         <translation>Auto</translation>
+    </message>
+    <message>
+        <source>The model that indexes documents, in new libraries and libraries you re-index</source>
+        <translation>El modelo que indexa los documentos en las bibliotecas nuevas y en las que reindexes</translation>
+    </message>
+    <message>
+        <source>Download embedding models in Model → Models… (Ctrl+M).</source>
+        <translation>Los modelos de embeddings se descargan en Modelo → Modelos… (Ctrl+M).</translation>
+    </message>
+    <message>
+        <source>&amp;Embedding model:</source>
+        <translation>Modelo de &amp;embeddings:</translation>
     </message>
     <message>
         <source>The language of menus and messages</source>

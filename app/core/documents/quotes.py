@@ -65,6 +65,7 @@ _DECLINES = re.compile(
 )
 _STOPPED = re.compile(r"""[.!?…:;]["')\]»”’]*$""")
 _LIST_ITEM = re.compile(r"(?:[-*•]|\d+[.)])\s")
+_LIST_MARKER = re.compile(r"\d{1,3}[.)]")
 
 
 @dataclass(frozen=True)
@@ -323,6 +324,8 @@ def unsupported_spans(answer: str, sources: Sequence[Source]) -> tuple[tuple[int
     numbers = {_number_key(m[0]) for s in sources for m in _NUMBER.finditer(s.text)}
     marked: list[tuple[int, int]] = []
     for start, end in sentence_spans(answer):
+        if _LIST_MARKER.fullmatch(answer[start:end]):
+            continue  # "7." numbers an item of a list; it states nothing
         sentence = _CITATION.sub(" ", answer[start:end])
         stated = [_number_key(m[0]) for m in _NUMBER.finditer(sentence)]
         words = [t for t in content_terms(sentence) if not _NUMBER.fullmatch(t)]
