@@ -1,15 +1,18 @@
 """Main windows on real Services, for the GUI tests: fixtures and small helpers.
 
 Registered as a pytest plugin in conftest.py, so every GUI test module can ask
-for `open_window` (and `home`) without importing fixtures by name.
+for `open_window` (and `home`), or `starter_window` (and `installed_starter`), without
+importing fixtures by name.
 """
 
 from __future__ import annotations
 
 import gc
+import shutil
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +21,9 @@ from PySide6.QtCore import QEvent, QMimeData, QPointF, Qt, QTimer, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
+from app.core.paths import app_paths
 from app.core.services import Services
+from app.core.starter import STARTER_FILENAME
 from app.gui.main_window import MainWindow
 
 # Qt's offscreen platform (used by the tests) warns whenever a window has size limits.
@@ -61,6 +66,39 @@ def open_window(qtbot: Any, home: Path, starter_model: Path) -> Iterator[OpenWin
         close_window(window, services)
     leaked = [t for t in threading.enumerate() if t not in threads_before and t.is_alive()]
     assert not leaked, f"threads outlived the test: {leaked}"
+
+
+@pytest.fixture
+def installed_starter(confidente_home: Path, starter_model: Path) -> Path:
+    """The starter where a real installation has it: assembled in the models folder
+    (linked to the session's copy, with its verification stamp, so nothing is rebuilt)."""
+    models = app_paths().ensure().models
+    (models / STARTER_FILENAME).symlink_to(starter_model)
+    stamp = starter_model.with_name(STARTER_FILENAME + ".verified.json")
+    shutil.copy(stamp, models / stamp.name)
+    return models / STARTER_FILENAME
+
+
+@dataclass
+class Opened:
+    """A test's window, and the real Services under it."""
+
+    window: MainWindow
+    services: Services
+
+
+@pytest.fixture
+def starter_window(qtbot: Any, installed_starter: Path) -> Iterator[Opened]:
+    """A window on real Services using the installed starter (no model_path), loaded and
+    ready; closed after the test."""
+    services = Services(max_tokens=24)
+    window = MainWindow(services)
+    window.show()
+    qtbot.waitExposed(window)
+    window.load_model()
+    wait_ready(qtbot, window)
+    yield Opened(window, services)
+    close_window(window, services)
 
 
 def close_window(window: MainWindow, services: Services) -> None:

@@ -8,6 +8,9 @@ a test catalog (`CONFIDENTE_CATALOG`): so the download, its checksums and the
 quarantine are real, and the downloaded model really embeds. The tests that
 switch a library install that same folder by copying it (with the manifest a
 download writes), to spare each of them a 90 MB transfer.
+
+The GUI's tests (tests/test_gui_embedders.py) set up the same way, with the helpers here:
+`packaged_files`, `_entry` and `_write_catalog`, `serve_packaged`, `install_copy`.
 """
 
 from __future__ import annotations
@@ -49,6 +52,7 @@ from app.core.worker import Failed, Finished, Update, Worker
 from tests.hub_standin import HubStandIn
 
 TEST_ID = "test-minilm"
+TEST_NAME = "Test MiniLM"
 REPO = "someone/test-MiniLM"
 REVISION = "89abcdef0123456789abcdef0123456789abcdef"
 # What a sentence-transformers load needs of the packaged folder (not its README).
@@ -71,10 +75,15 @@ def _sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-@pytest.fixture(scope="module")
-def packaged() -> dict[str, Path]:
+def packaged_files() -> dict[str, Path]:
+    """The files of the packaged model a download needs, by their path in the repo."""
     folder = embedder_location(None)
     return {name: folder / name for name in NEEDED}
+
+
+@pytest.fixture(scope="module")
+def packaged() -> dict[str, Path]:
+    return packaged_files()
 
 
 def _entry(packaged: dict[str, Path], **changes: Any) -> dict[str, Any]:
@@ -85,7 +94,7 @@ def _entry(packaged: dict[str, Path], **changes: Any) -> dict[str, Any]:
     entry: dict[str, Any] = {
         "id": TEST_ID,
         "kind": "embedder",
-        "name": "Test MiniLM",
+        "name": TEST_NAME,
         "repo": REPO,
         "revision": REVISION,
         "size_bytes": sum(f["size_bytes"] for f in files),
@@ -107,13 +116,22 @@ def _write_catalog(path: Path, *embedders: dict[str, Any]) -> Path:
     return path
 
 
+def serve_packaged(
+    server: HubStandIn, packaged: dict[str, Path], weights_per_second: float | None = None
+) -> None:
+    """Have the stand-in Hub serve the packaged model at the test entry's repo and revision;
+    the weights throttled to `weights_per_second`, if given."""
+    for name, path in packaged.items():
+        rate = weights_per_second if name == "model.safetensors" else None
+        server.add_file(REPO, name, path, bytes_per_second=rate)
+        server.pin(REPO, name, REVISION)
+
+
 @pytest.fixture
 def hub(monkeypatch: pytest.MonkeyPatch, packaged: dict[str, Path]) -> Iterator[HubStandIn]:
     with HubStandIn() as server:
         monkeypatch.setenv("HF_ENDPOINT", server.endpoint)
-        for name, path in packaged.items():
-            server.add_file(REPO, name, path)
-            server.pin(REPO, name, REVISION)
+        serve_packaged(server, packaged)
         yield server
 
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import shutil
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -27,8 +26,6 @@ from app.core.models.download import DownloadProgress, DownloadRequest
 from app.core.models.fit import Fit, Gpu, Machine, Verdict
 from app.core.models.inventory import InstalledModel
 from app.core.models.service import CatalogChoice
-from app.core.paths import app_paths
-from app.core.services import Services
 from app.core.settings import load_settings
 from app.core.starter import STARTER_FILENAME
 from app.gui.main_window import MainWindow
@@ -43,7 +40,7 @@ from app.gui.model_tables import (
 )
 from app.gui.models_controller import ModelsController, download_name
 from app.gui.models_view import ModelsDialog
-from tests.gui_windows import close_window, drop
+from tests.gui_windows import Opened, drop
 from tests.hub_standin import HubStandIn
 from tests.keyring_standin import StandInKeyring
 
@@ -58,38 +55,10 @@ HUB_FILE = "owner/repo/tiny.gguf"
 DOWNLOAD_DATA = bytes(range(256)) * (4 * 4096)
 
 
-@dataclass
-class Opened:
-    window: MainWindow
-    services: Services
-
-    @property
-    def controller(self) -> ModelsController:
-        return self.window.models
-
-
 @pytest.fixture
-def installed_starter(confidente_home: Path, starter_model: Path) -> Path:
-    """The starter where a real installation has it: assembled in the models folder
-    (linked to the session's copy, with its verification stamp, so nothing is rebuilt)."""
-    models = app_paths().ensure().models
-    (models / STARTER_FILENAME).symlink_to(starter_model)
-    stamp = starter_model.with_name(STARTER_FILENAME + ".verified.json")
-    shutil.copy(stamp, models / stamp.name)
-    return models / STARTER_FILENAME
-
-
-@pytest.fixture
-def opened(qtbot: Any, installed_starter: Path) -> Iterator[Opened]:
+def opened(starter_window: Opened) -> Opened:
     """A window on real Services using the starter (no model_path), loaded and ready."""
-    services = Services(max_tokens=24)
-    window = MainWindow(services)
-    window.show()
-    qtbot.waitExposed(window)
-    window.load_model()
-    qtbot.waitUntil(lambda: window.model_state == "ready", timeout=LOAD_TIMEOUT_MS)
-    yield Opened(window, services)
-    close_window(window, services)
+    return starter_window
 
 
 def open_models(qtbot: Any, window: MainWindow) -> ModelsDialog:
@@ -108,17 +77,17 @@ def refreshed(qtbot: Any, window: MainWindow) -> None:
 
 
 def installed_rows(dialog: ModelsDialog) -> dict[str, InstalledModel]:
-    return {m.path.name: m for m in dialog.installed.models()}
+    return {m.path.name: m for m in dialog.installed.rows()}
 
 
 def select(dialog: ModelsDialog, file_name: str) -> None:
-    row = next(i for i, m in enumerate(dialog.installed.models()) if m.path.name == file_name)
+    row = next(i for i, m in enumerate(dialog.installed.rows()) if m.path.name == file_name)
     dialog.installed_view.selectRow(row)
 
 
 def is_active(dialog: ModelsDialog, file_name: str) -> bool:
     """Whether the Installed list marks this file as the model in use."""
-    rows = [i for i, m in enumerate(dialog.installed.models()) if m.path.name == file_name]
+    rows = [i for i, m in enumerate(dialog.installed.rows()) if m.path.name == file_name]
     return bool(rows) and dialog.installed.index(rows[0], 0).data(ActiveRole) is True
 
 
@@ -174,7 +143,7 @@ def test_the_dialog_shows_this_machine_the_starter_in_use_and_the_catalog_with_i
     catalog = load_catalog()
     assert dialog.catalog.rowCount() == len(catalog) > 0
     verdicts = set()
-    for row, choice in enumerate(dialog.catalog.choices()):
+    for row, choice in enumerate(dialog.catalog.rows()):
         fit = dialog.catalog.index(row, CatalogTableModel.FIT)
         verdict = choice.fit.verdict
         verdicts.add(verdict)
@@ -188,7 +157,7 @@ def test_the_dialog_shows_this_machine_the_starter_in_use_and_the_catalog_with_i
         assert isinstance(action, QPushButton)
         assert action.text() == "Download"
         assert action.isEnabled()
-    assert {c.entry.id for c in dialog.catalog.choices()} == {e.id for e in catalog}
+    assert {c.entry.id for c in dialog.catalog.rows()} == {e.id for e in catalog}
 
     dialog.resize(800, 600)  # usable on a small screen
     hint = dialog.minimumSizeHint()
@@ -340,14 +309,14 @@ def test_a_download_shows_progress_pauses_resumes_and_finishes(
     seen: list[str] = []
 
     def sample() -> None:
-        row = dialog.rows.get(HUB_FILE)
+        row = dialog.downloads_box.rows.get(HUB_FILE)
         if row is not None:
             seen.append(row.detail.text())
 
     controller.downloads_changed.connect(sample)
     controller.download(HUB_FILE, "Tiny")
     assert dialog.downloads_box.isVisible()
-    row = dialog.rows[HUB_FILE]
+    row = dialog.downloads_box.rows[HUB_FILE]
     assert row.title.text() == "Tiny"
     qtbot.waitUntil(lambda: state(controller).done > 0, timeout=DOWNLOAD_TIMEOUT_MS)
     assert state(controller).status == "running"
@@ -366,7 +335,7 @@ def test_a_download_shows_progress_pauses_resumes_and_finishes(
 
     qtbot.mouseClick(row.resume_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: offer(window) is not None, timeout=DOWNLOAD_TIMEOUT_MS)
-    assert HUB_FILE not in dialog.rows
+    assert HUB_FILE not in dialog.downloads_box.rows
     assert not dialog.downloads_box.isVisible()
     ranges = [r.range for r in hub.requests if r.method == "GET" and r.range]
     assert ranges
@@ -419,10 +388,10 @@ def test_a_paused_download_is_listed_next_time_and_cancel_deletes_it(
     assert pending.done == partial.stat().st_size
 
     # Cancel from the dialog deletes the partial file.
-    row = dialog.rows[HUB_FILE]
+    row = dialog.downloads_box.rows[HUB_FILE]
     with qtbot.waitSignal(controller.overview_loaded, timeout=CHECK_TIMEOUT_MS):
         qtbot.mouseClick(row.cancel_button, Qt.MouseButton.LeftButton)
-    assert HUB_FILE not in dialog.rows
+    assert HUB_FILE not in dialog.downloads_box.rows
     assert not partial.exists()
     assert services.models.pending_downloads() == []
 
@@ -430,7 +399,9 @@ def test_a_paused_download_is_listed_next_time_and_cancel_deletes_it(
     controller.download(HUB_FILE, "Tiny")
     qtbot.waitUntil(lambda: state(controller).done > 0, timeout=DOWNLOAD_TIMEOUT_MS)
     with qtbot.waitSignal(controller.overview_loaded, timeout=CHECK_TIMEOUT_MS):
-        qtbot.mouseClick(dialog.rows[HUB_FILE].cancel_button, Qt.MouseButton.LeftButton)
+        qtbot.mouseClick(
+            dialog.downloads_box.rows[HUB_FILE].cancel_button, Qt.MouseButton.LeftButton
+        )
     assert controller.downloads == []
     assert not partial.exists()
     assert "cancelled" in window.status.currentMessage()

@@ -3,8 +3,8 @@ and the themes and font size of the whole application."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -12,9 +12,11 @@ from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QFont, QPalette
 from PySide6.QtWidgets import QApplication, QComboBox, QLabel, QSpinBox, QWidget
 
+from app.core.documents.embedder import MANIFEST_FILE, EmbedderManifest, embedders_folder
 from app.core.settings import Settings
 from app.gui.settings_dialog import (
     PROBLEM_PREFIX,
+    STARTER_EMBEDDER_TEXT,
     STARTER_MODEL_TEXT,
     AutoSpinBox,
     SettingsDialog,
@@ -88,7 +90,9 @@ def test_the_dialog_shows_the_current_values(qtbot: Any) -> None:
     assert dialog.fields["temperature"].widget.property("value") == pytest.approx(0.33)
     assert spin(dialog, "max_tokens").value() == 300
     assert spin(dialog, "sources").value() == 7
-    assert dialog.embedder_edit.text() == "/models/embedder"
+    # Not an installed model (a folder chosen in an older version): listed as it is, kept.
+    assert combo(dialog, "embedding_model").currentText() == "/models/embedder"
+    assert combo(dialog, "embedding_model").currentData() == "/models/embedder"
     assert spin(dialog, "chunk_size").value() == 1200
     assert spin(dialog, "chunk_overlap").value() == 100
     assert combo(dialog, "theme").currentText() == "Dark"
@@ -104,24 +108,40 @@ def test_automatic_values_read_auto(qtbot: Any) -> None:
     assert spin(dialog, "gpu_layers").text() == "Auto"
     assert spin(dialog, "threads").text().startswith("Auto (")
     assert spin(dialog, "font_size").text() == f"Auto ({system_font().pointSize()} pt)"
-    assert dialog.embedder_edit.text() == ""
+    assert combo(dialog, "embedding_model").currentText() == STARTER_EMBEDDER_TEXT
     assert combo(dialog, "theme").currentData() == "system"
     values = dialog.values()
     assert (values["gpu_layers"], values["threads"], values["font_size"]) == (None, None, None)
     assert values["embedding_model"] is None
 
 
-def test_ok_gives_out_valid_settings_with_the_changes(qtbot: Any, tmp_path: Path) -> None:
-    embedder = tmp_path / "embedder"
-    embedder.mkdir()
-    (embedder / "modules.json").write_text("[]")
+def install_embedder(id: str) -> None:
+    """An embedding model's folder as a download leaves it: its manifest and modules.json."""
+    folder = embedders_folder() / id
+    folder.mkdir(parents=True)
+    manifest = EmbedderManifest(id=id, name="Test model", dimension=384, max_tokens=128)
+    (folder / MANIFEST_FILE).write_text(json.dumps(manifest.to_json()), "utf-8")
+    (folder / "modules.json").write_text("[]", "utf-8")
+
+
+def choose_embedder(dialog: SettingsDialog, name: str) -> None:
+    box = combo(dialog, "embedding_model")
+    index = box.findText(name)
+    assert index >= 0, [box.itemText(i) for i in range(box.count())]
+    box.setCurrentIndex(index)
+
+
+def test_ok_gives_out_valid_settings_with_the_changes(qtbot: Any) -> None:
+    install_embedder("test-model")
     dialog = open_dialog(qtbot, CUSTOM)
+    dialog.set_embedders([("test-model", "Test model")])  # as listed in the background
+    assert dialog.changes() == {}  # listing them is no edit
     spin(dialog, "gpu_layers").setValue(20)
     spin(dialog, "threads").setValue(spin(dialog, "threads").minimum())  # Auto
     spin(dialog, "context_length").setValue(2048)
     spin(dialog, "max_tokens").setValue(1000)
     spin(dialog, "sources").setValue(3)
-    dialog.embedder_edit.setText(str(embedder))
+    choose_embedder(dialog, "Test model")
     combo(dialog, "theme").setCurrentIndex(combo(dialog, "theme").findData("light"))
     combo(dialog, "language").setCurrentIndex(combo(dialog, "language").findData("en"))
     spin(dialog, "font_size").setValue(18)
@@ -137,7 +157,7 @@ def test_ok_gives_out_valid_settings_with_the_changes(qtbot: Any, tmp_path: Path
         context_length=2048,
         max_tokens=1000,
         sources=3,
-        embedding_model=str(embedder),
+        embedding_model="test-model",
         theme="light",
         language="en",
         font_size=18,
@@ -199,14 +219,32 @@ def test_too_much_overlap_is_explained_on_its_page(qtbot: Any) -> None:
     assert spin(dialog, "chunk_overlap").value() == 250
 
 
-def test_a_folder_without_an_embedding_model_is_refused(qtbot: Any, tmp_path: Path) -> None:
+def test_the_embedding_models_offered_are_the_installed_ones(qtbot: Any) -> None:
+    dialog = open_dialog(qtbot, Settings(embedding_model="test-model"))
+    box = combo(dialog, "embedding_model")
+    assert box.currentData() == "test-model"  # before the list arrives
+    dialog.set_embedders([("test-model", "Test model"), ("other-model", "Other model")])
+    assert [box.itemText(i) for i in range(box.count())] == [
+        STARTER_EMBEDDER_TEXT,
+        "Test model",
+        "Other model",
+    ]
+    assert box.currentText() == "Test model"
+    assert dialog.changes() == {}
+    choose_embedder(dialog, STARTER_EMBEDDER_TEXT)
+    assert dialog.changes() == {"embedding_model": None}  # the built-in one
+
+
+def test_an_embedding_model_deleted_since_it_was_listed_is_refused(qtbot: Any) -> None:
     dialog = open_dialog(qtbot, Settings())
-    dialog.embedder_edit.setText(str(tmp_path))
+    dialog.set_embedders([("gone-model", "Gone model")])
+    choose_embedder(dialog, "Gone model")
     with qtbot.assertNotEmitted(dialog.settings_accepted):
         qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
-    assert "not a folder with a sentence-transformers model" in problem(dialog)
+    assert "gone-model is not installed" in problem(dialog)
     assert dialog.isVisible()
-    assert dialog.embedder_edit.text() == str(tmp_path)
+    assert dialog.tabs.currentIndex() == 2
+    assert combo(dialog, "embedding_model").currentText() == "Gone model"
 
 
 def test_apply_gives_out_and_keeps_the_dialog_open(qtbot: Any) -> None:

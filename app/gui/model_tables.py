@@ -4,13 +4,16 @@ words and figures they are shown with.
 `InstalledTableModel` shows `InstalledModel`s (the one in use bold and ticked);
 `CatalogTableModel` shows `CatalogChoice`s with a coloured fit badge whose tooltip
 gives the reason. Neither reads anything: the dialog hands them what core's
-`ModelService.overview()` gathered off the GUI thread.
+`ModelService.overview()` gathered off the GUI thread. What they (and the embedding
+models' table, `embedder_table`) have in common is here too: `HeaderedTableModel`,
+`DownloadTableModel` for a table with a Download button per row, and the set-up of
+their views (`table_view`, `set_row_button`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from typing import Final
+from collections.abc import Callable, Iterable, Mapping
+from typing import ClassVar, Final, Generic, TypeVar
 
 from PySide6.QtCore import (
     QAbstractTableModel,
@@ -21,7 +24,14 @@ from PySide6.QtCore import (
     Qt,
 )
 from PySide6.QtGui import QColor, QFont
-from PySide6.QtWidgets import QApplication, QStyle
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QApplication,
+    QHeaderView,
+    QPushButton,
+    QStyle,
+    QTableView,
+)
 
 from app.core.models.download import DownloadProgress
 from app.core.models.fit import Machine, Verdict
@@ -31,6 +41,7 @@ from app.gui.i18n import QT_TRANSLATE_NOOP
 from app.gui.item_flags import read_only_flags
 
 AnyIndex = QModelIndex | QPersistentModelIndex
+RowT = TypeVar("RowT")
 
 KeyRole = Qt.ItemDataRole.UserRole + 1  # what core's calls take: a model's path, a catalog id
 ActiveRole = Qt.ItemDataRole.UserRole + 2  # bool: the model in use
@@ -162,54 +173,45 @@ def machine_text(machine: Machine) -> str:
     )
 
 
-def _bold() -> QFont:
+def bold_font() -> QFont:
     font = QFont(QApplication.font())
     font.setBold(True)
     return font
 
 
-# --- installed models ------------------------------------------------------------------
+# --- what the tables share -----------------------------------------------------------
 
 
-class InstalledTableModel(QAbstractTableModel):
-    """One row per installed model: name, source, size. Read-only."""
+class HeaderedTableModel(QAbstractTableModel, Generic[RowT]):
+    """A read-only table over a list of plain records, one a row, its columns named by
+    `HEADERS`.
 
-    NAME, SOURCE, SIZE = range(3)
-    HEADERS: Final = (
-        QT_TRANSLATE_NOOP("InstalledTableModel", "Name"),
-        QT_TRANSLATE_NOOP("InstalledTableModel", "Source"),
-        QT_TRANSLATE_NOOP("InstalledTableModel", "Size"),
-    )
+    The headers, and the tooltips of some (`HEADER_TIPS`, by column), are marked
+    (`QT_TRANSLATE_NOOP`) in the subclass's context, and `self.tr` looks them up under the
+    subclass's name: so the .ts keeps them under the table that shows them.
+    """
+
+    HEADERS: ClassVar[tuple[str, ...]] = ()
+    HEADER_TIPS: ClassVar[Mapping[int, str]] = {}
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._models: list[InstalledModel] = []
-        self._active: str | None = None  # path of the model in use
+        self._rows: list[RowT] = []
 
-    def set_models(self, models: Iterable[InstalledModel], active: InstalledModel | None) -> None:
-        self.beginResetModel()
-        self._models = list(models)
-        self._active = str(active.path) if active is not None else None
-        self.endResetModel()
+    def rows(self) -> list[RowT]:
+        return list(self._rows)
 
-    def models(self) -> list[InstalledModel]:
-        return list(self._models)
+    def row_at(self, row: int) -> RowT:
+        return self._rows[row]
 
-    def model_at(self, row: int) -> InstalledModel:
-        return self._models[row]
-
-    def row_of(self, key: str) -> int | None:
-        """The row of the model with this path or id."""
-        return next(
-            (r for r, m in enumerate(self._models) if key in (str(m.path), m.id)),
-            None,
-        )
-
-    def is_active(self, model: InstalledModel) -> bool:
-        return str(model.path) == self._active
+    def _row_at(self, index: AnyIndex) -> RowT | None:
+        """The record shown at `index`, if it is one of this table's."""
+        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+            return None
+        return self._rows[index.row()]
 
     def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008 (Qt signature)
-        return 0 if parent.isValid() else len(self._models)
+        return 0 if parent.isValid() else len(self._rows)
 
     def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008 (Qt signature)
         return 0 if parent.isValid() else len(self.HEADERS)
@@ -224,18 +226,132 @@ class InstalledTableModel(QAbstractTableModel):
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
     ) -> object:
-        if (
-            role == Qt.ItemDataRole.DisplayRole
-            and orientation == Qt.Orientation.Horizontal
-            and 0 <= section < len(self.HEADERS)
-        ):
-            return self.tr(self.HEADERS[section])
+        if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(self.HEADERS):
+            return None
+        if role == Qt.ItemDataRole.DisplayRole:
+            header = self.HEADERS[section]
+            return self.tr(header) if header else header
+        if role == Qt.ItemDataRole.ToolTipRole:
+            tip = self.HEADER_TIPS.get(section)
+            return self.tr(tip) if tip else None
         return None
 
+    def flags(self, index: AnyIndex) -> Qt.ItemFlag:
+        return read_only_flags(index)
+
+
+class DownloadTableModel(HeaderedTableModel[RowT]):
+    """A table whose last column, `ACTION`, holds a row's Download button (the view's):
+    "Downloading…" while its download runs, "Resume" once paused (`set_downloads`)."""
+
+    ACTION: ClassVar[int]
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._downloading: frozenset[str] = frozenset()  # keys with a running download
+        self._paused: frozenset[str] = frozenset()  # ... and with a paused one
+
+    def set_downloads(self, downloading: Iterable[str], paused: Iterable[str]) -> None:
+        """Which rows have a download under way or paused: their action changes."""
+        downloading, paused = frozenset(downloading), frozenset(paused)
+        if (downloading, paused) == (self._downloading, self._paused):
+            return
+        self._downloading, self._paused = downloading, paused
+        if self._rows:
+            self.dataChanged.emit(
+                self.index(0, self.ACTION), self.index(len(self._rows) - 1, self.ACTION)
+            )
+
+    def download_words(self) -> tuple[str, str, str]:
+        """The words for "Downloading…", "Resume" and "Download", said with the
+        subclass's `self.tr` (the .ts has them under each table)."""
+        raise NotImplementedError
+
+    def download_action(self, key: str, partial_bytes: int) -> tuple[str, bool]:
+        """The Download button of the row with this key (not installed): its text, and
+        whether it can be pressed."""
+        downloading, resume, download = self.download_words()
+        if key in self._downloading:
+            return downloading, False
+        if key in self._paused or partial_bytes:
+            return resume, True
+        return download, True
+
+
+def table_view(model: QAbstractTableModel, stretched: int) -> QTableView:
+    """A read-only view of whole rows, one selected at a time; column `stretched` takes
+    the room the others leave."""
+    view = QTableView()
+    view.setModel(model)
+    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    view.verticalHeader().hide()
+    view.setWordWrap(False)
+    header = view.horizontalHeader()
+    header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    header.setSectionResizeMode(stretched, QHeaderView.ResizeMode.Stretch)
+    header.setHighlightSections(False)
+    return view
+
+
+def set_row_button(
+    view: QTableView,
+    index: QModelIndex,
+    action: tuple[str, bool],
+    name: str,
+    on_clicked: Callable[[], None],
+) -> None:
+    """Show a row's button in the cell at `index`: made once (pressing it calls
+    `on_clicked`), then given the `action`'s text and state, and named after `name`."""
+    text, enabled = action
+    button = view.indexWidget(index)
+    if not isinstance(button, QPushButton):
+        button = QPushButton()
+        button.clicked.connect(on_clicked)
+        view.setIndexWidget(index, button)
+    button.setText(text)
+    button.setEnabled(enabled)
+    button.setAccessibleName(f"{text} {name}")
+
+
+# --- installed models ------------------------------------------------------------------
+
+
+class InstalledTableModel(HeaderedTableModel[InstalledModel]):
+    """One row per installed model: name, source, size. Read-only."""
+
+    NAME, SOURCE, SIZE = range(3)
+    HEADERS = (
+        QT_TRANSLATE_NOOP("InstalledTableModel", "Name"),
+        QT_TRANSLATE_NOOP("InstalledTableModel", "Source"),
+        QT_TRANSLATE_NOOP("InstalledTableModel", "Size"),
+    )
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._active: str | None = None  # path of the model in use
+
+    def set_models(self, models: Iterable[InstalledModel], active: InstalledModel | None) -> None:
+        self.beginResetModel()
+        self._rows = list(models)
+        self._active = str(active.path) if active is not None else None
+        self.endResetModel()
+
+    def row_of(self, key: str) -> int | None:
+        """The row of the model with this path or id."""
+        return next(
+            (r for r, m in enumerate(self._rows) if key in (str(m.path), m.id)),
+            None,
+        )
+
+    def is_active(self, model: InstalledModel) -> bool:
+        return str(model.path) == self._active
+
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> object:
-        if not index.isValid() or not 0 <= index.row() < len(self._models):
+        model = self._row_at(index)
+        if model is None:
             return None
-        model = self._models[index.row()]
         column = index.column()
         active = self.is_active(model)
         if role == Qt.ItemDataRole.DisplayRole:
@@ -247,7 +363,7 @@ class InstalledTableModel(QAbstractTableModel):
             if column == self.SIZE:
                 return format_size(model.size_bytes) if model.present else self.tr("missing")
         elif role == Qt.ItemDataRole.FontRole:
-            return _bold() if active else None
+            return bold_font() if active else None
         elif role == Qt.ItemDataRole.DecorationRole and column == self.NAME:
             if active:
                 return QApplication.style().standardIcon(QStyle.StandardPixmap.SP_DialogApplyButton)
@@ -268,19 +384,16 @@ class InstalledTableModel(QAbstractTableModel):
             return active
         return None
 
-    def flags(self, index: AnyIndex) -> Qt.ItemFlag:
-        return read_only_flags(index)
-
 
 # --- the catalog -----------------------------------------------------------------------
 
 
-class CatalogTableModel(QAbstractTableModel):
+class CatalogTableModel(DownloadTableModel[CatalogChoice]):
     """One row per recommended model: name, size, Spanish, licence, fit, and what the
     Download button of the row does. Read-only; the buttons are the view's."""
 
     NAME, SIZE, SPANISH, LICENCE, FIT, ACTION = range(6)
-    HEADERS: Final = (
+    HEADERS = (
         QT_TRANSLATE_NOOP("CatalogTableModel", "Name"),
         QT_TRANSLATE_NOOP("CatalogTableModel", "Size"),
         QT_TRANSLATE_NOOP("CatalogTableModel", "Spanish"),
@@ -288,78 +401,31 @@ class CatalogTableModel(QAbstractTableModel):
         QT_TRANSLATE_NOOP("CatalogTableModel", "Fit"),
         "",
     )
-
-    def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self._choices: list[CatalogChoice] = []
-        self._downloading: frozenset[str] = frozenset()  # catalog ids with a running download
-        self._paused: frozenset[str] = frozenset()  # ... and with a paused one
+    HEADER_TIPS: ClassVar[Mapping[int, str]] = {
+        FIT: QT_TRANSLATE_NOOP("CatalogTableModel", "How well the model would run on this computer")
+    }
 
     def set_choices(self, choices: Iterable[CatalogChoice]) -> None:
         self.beginResetModel()
-        self._choices = list(choices)
+        self._rows = list(choices)
         self.endResetModel()
 
-    def set_downloads(self, downloading: Iterable[str], paused: Iterable[str]) -> None:
-        """Which rows have a download under way or paused: their action changes."""
-        downloading, paused = frozenset(downloading), frozenset(paused)
-        if (downloading, paused) == (self._downloading, self._paused):
-            return
-        self._downloading, self._paused = downloading, paused
-        if self._choices:
-            self.dataChanged.emit(
-                self.index(0, self.ACTION), self.index(len(self._choices) - 1, self.ACTION)
-            )
-
-    def choices(self) -> list[CatalogChoice]:
-        return list(self._choices)
-
-    def choice_at(self, row: int) -> CatalogChoice:
-        return self._choices[row]
-
     def row_of(self, entry_id: str) -> int | None:
-        return next((r for r, c in enumerate(self._choices) if c.entry.id == entry_id), None)
+        return next((r for r, c in enumerate(self._rows) if c.entry.id == entry_id), None)
+
+    def download_words(self) -> tuple[str, str, str]:
+        return self.tr("Downloading…"), self.tr("Resume"), self.tr("Download")
 
     def action(self, choice: CatalogChoice) -> tuple[str, bool]:
         """The row's button: its text, and whether it can be pressed."""
-        entry_id = choice.entry.id
         if choice.installed:
             return self.tr("Installed"), False
-        if entry_id in self._downloading:
-            return self.tr("Downloading…"), False
-        if entry_id in self._paused or choice.partial_bytes:
-            return self.tr("Resume"), True
-        return self.tr("Download"), True
-
-    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008 (Qt signature)
-        return 0 if parent.isValid() else len(self._choices)
-
-    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008 (Qt signature)
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def retranslate(self) -> None:
-        """Have the views read the headers and cells again, in the interface's language."""
-        self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(self.HEADERS) - 1)
-        if self.rowCount():
-            last = self.index(self.rowCount() - 1, len(self.HEADERS) - 1)
-            self.dataChanged.emit(self.index(0, 0), last)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> object:
-        if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(self.HEADERS):
-            return None
-        if role == Qt.ItemDataRole.DisplayRole:
-            header = self.HEADERS[section]
-            return self.tr(header) if header else header
-        if role == Qt.ItemDataRole.ToolTipRole and section == self.FIT:
-            return self.tr("How well the model would run on this computer")
-        return None
+        return self.download_action(choice.entry.id, choice.partial_bytes)
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> object:
-        if not index.isValid() or not 0 <= index.row() < len(self._choices):
+        choice = self._row_at(index)
+        if choice is None:
             return None
-        choice = self._choices[index.row()]
         entry, fit, column = choice.entry, choice.fit, index.column()
         if role == Qt.ItemDataRole.DisplayRole:
             if column == self.NAME:
@@ -413,12 +479,9 @@ class CatalogTableModel(QAbstractTableModel):
             if column == self.FIT:
                 return int(Qt.AlignmentFlag.AlignCenter)
         elif role == Qt.ItemDataRole.FontRole and choice.installed and column == self.NAME:
-            return _bold()
+            return bold_font()
         elif role == KeyRole:
             return entry.id
         elif role == VerdictRole:
             return fit.verdict
         return None
-
-    def flags(self, index: AnyIndex) -> Qt.ItemFlag:
-        return read_only_flags(index)

@@ -4,7 +4,8 @@
 or the keychain runs off the GUI thread: as a core job followed through a
 `JobBridge`, or through `run_in_background`. The controller lives as long as
 the window, so a dropped model is imported, and a download goes on, whether
-the dialog is open or not.
+the dialog is open or not. Embedding models download here too, beside the chat
+models; using and removing them is `EmbeddersController`'s (`embedders`).
 """
 
 from __future__ import annotations
@@ -13,26 +14,26 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
-from typing import Any, Literal, TypeVar, cast
+from typing import Any, Literal, cast
 
 from PySide6.QtCore import QCoreApplication, QObject, Signal, Slot
 
 from app.core.errors import ConfidenteError
 from app.core.models import token as hf_token
 from app.core.models.download import DownloadProgress, DownloadRequest, DownloadStopped
+from app.core.models.embedders import InstalledEmbedder
 from app.core.models.inventory import InstalledModel
 from app.core.models.service import DownloadHandle, ModelService, ModelsOverview
 from app.core.settings import Settings
 from app.core.worker import Failed
 from app.gui.document_model import file_name
+from app.gui.embedders_controller import EmbeddersController, ModelWork, attempt
 from app.gui.i18n import QT_TRANSLATE_NOOP
 from app.gui.model_tables import (
     format_amount,
     progress_text,
 )
 from app.gui.tasks import JobBridge, TaskManager
-
-T = TypeVar("T")
 
 READING_TEXT = QT_TRANSLATE_NOOP("ModelsController", "Reading the list of models…")
 
@@ -49,7 +50,9 @@ DownloadStatus = Literal["waiting", "running", "pausing", "paused", "cancelling"
 class DownloadState:
     """One download row: running, or paused with its partial file kept."""
 
-    name: str  # what ModelService.download takes: a catalog id or owner/repo/file.gguf
+    # What ModelService.download takes: a catalog id (of a model or an embedding model),
+    # or owner/repo/file.gguf.
+    name: str
     label: str
     status: DownloadStatus
     done: int = 0
@@ -67,15 +70,7 @@ def download_name(request: DownloadRequest, catalog_ids: set[str]) -> str:
     return request.id if request.id in catalog_ids else f"{request.repo}/{request.file}"
 
 
-def _attempt(call: Callable[[], T]) -> T | ConfidenteError:
-    """Run `call` (in the background); an expected failure is returned, to be shown."""
-    try:
-        return call()
-    except ConfidenteError as error:
-        return error
-
-
-class ModelsController(QObject):
+class ModelsController(ModelWork):
     """Runs model work for the window and the Models dialog.
 
     Signals:
@@ -83,10 +78,10 @@ class ModelsController(QObject):
         downloads_changed(): a download started, progressed, paused or ended (see `downloads`).
         activity_changed(str): what is being checked or switched right now; "" when idle.
         model_added(object, str): an `InstalledModel` just "added" (imported) or "downloaded".
+        embedder_added(object): an `InstalledEmbedder` just downloaded.
         import_failed(str, object): a .gguf path that was not added, and the core `Failed`.
         model_switched(object): the `Settings` saved by Use: the model must be reloaded.
-        message_posted(str): one line about something that ended, for the status bar.
-        error_occurred(object, str): an exception to show, with its report ("" if expected).
+        message_posted(str), error_occurred(object, str): as `ModelWork`'s.
         token_status_read(str, bool): the keychain's name, and whether a token is stored.
     """
 
@@ -94,10 +89,9 @@ class ModelsController(QObject):
     downloads_changed = Signal()
     activity_changed = Signal(str)
     model_added = Signal(object, str)
+    embedder_added = Signal(object)
     import_failed = Signal(str, object)
     model_switched = Signal(object)
-    message_posted = Signal(str)
-    error_occurred = Signal(object, str)
     token_status_read = Signal(str, bool)
 
     def __init__(
@@ -107,15 +101,17 @@ class ModelsController(QObject):
         settings: Callable[[], Settings],
         parent: QObject | None = None,
     ) -> None:
-        super().__init__(parent)
-        self._models = models
-        self._tasks = tasks
-        self._settings = settings
+        super().__init__(models, tasks, settings, parent)
         self.overview: ModelsOverview | None = None
         self._generation = 0  # of the latest overview asked for
         self._downloads: dict[str, DownloadState] = {}
         self._importing: dict[JobBridge, str] = {}  # bridge → path
         self._switching: tuple[JobBridge, str] | None = None  # (bridge, model name)
+        self.embedders = EmbeddersController(models, tasks, settings, self)
+        self.embedders.activity_changed.connect(lambda: self.activity_changed.emit(self.activity()))
+        self.embedders.message_posted.connect(self.message_posted)
+        self.embedders.error_occurred.connect(self.error_occurred)
+        self.embedders.embedders_changed.connect(self.refresh)
 
     @property
     def downloads(self) -> list[DownloadState]:
@@ -143,6 +139,8 @@ class ModelsController(QObject):
             parts.append(
                 self.tr("Checking {name} before switching to it…").format(name=self._switching[1])
             )
+        if self.embedders.switching:
+            parts.append(self.embedders.activity())
         return " ".join(parts)
 
     # --- the overview -------------------------------------------------------------
@@ -170,27 +168,30 @@ class ModelsController(QObject):
     def _merge_pending(self, overview: ModelsOverview) -> None:
         """Paused downloads (even from an earlier session) get a row with Resume and Cancel."""
         catalog_ids = {choice.entry.id for choice in overview.catalog}
-        pending = {}
+        pending: dict[str, tuple[str, int, int | None]] = {}  # name: (label, done, total)
         for partial_download in overview.pending:
             request = partial_download.request
-            pending[download_name(request, catalog_ids)] = (partial_download, request)
+            pending[download_name(request, catalog_ids)] = (
+                request.name or request.filename,
+                partial_download.done,
+                request.size_bytes,
+            )
+        for folder in overview.pending_embedders:
+            pending[folder.id] = (folder.name, folder.done, folder.total)
         changed = False
         for name, state in list(self._downloads.items()):
             if not state.active and name not in pending:
                 del self._downloads[name]  # finished or discarded meanwhile
                 changed = True
-        for name, (partial_download, request) in pending.items():
+        for name, (label, done, total) in pending.items():
             if name not in self._downloads:
-                total = request.size_bytes
                 self._downloads[name] = DownloadState(
                     name,
-                    request.name or request.filename,
+                    label,
                     "paused",
-                    partial_download.done,
+                    done,
                     total,
-                    self.tr("Paused at {amount}").format(
-                        amount=format_amount(partial_download.done, total)
-                    ),
+                    self.tr("Paused at {amount}").format(amount=format_amount(done, total)),
                 )
                 changed = True
         if changed:
@@ -199,7 +200,8 @@ class ModelsController(QObject):
     # --- downloads ----------------------------------------------------------------
 
     def download(self, name: str, label: str = "") -> None:
-        """Start (or resume) the download of a catalog id or an owner/repo/file.gguf."""
+        """Start (or resume) the download of a catalog id (a model or an embedding model)
+        or an owner/repo/file.gguf."""
         state = self._downloads.get(name)
         if state is not None and state.active:
             return
@@ -248,7 +250,7 @@ class ModelsController(QObject):
         self.downloads_changed.emit()
         models, name = self._models, state.name
         self._tasks.run_in_background(
-            lambda: _attempt(lambda: models.discard_partial(name)),
+            lambda: attempt(lambda: models.discard_partial(name)),
             partial(self._on_discarded, state),
         )
 
@@ -274,12 +276,15 @@ class ModelsController(QObject):
         self.downloads_changed.emit()
 
     def _on_download_finished(self, name: str, result: object) -> None:
-        model = cast(InstalledModel, result)
+        model = cast(InstalledModel | InstalledEmbedder, result)
         state = self._downloads.pop(name, None)
         label = state.label if state else model.name
         self.downloads_changed.emit()
         self.message_posted.emit(self.tr("{label} downloaded and checked.").format(label=label))
-        self.model_added.emit(model, "downloaded")
+        if isinstance(model, InstalledEmbedder):
+            self.embedder_added.emit(model)
+        else:
+            self.model_added.emit(model, "downloaded")
         self.refresh()
 
     def _on_download_failed(self, name: str, failed: object) -> None:
@@ -379,29 +384,21 @@ class ModelsController(QObject):
     def remove(self, key: str) -> None:
         """Forget a model; its file is deleted only if Confidente downloaded it."""
         models, settings = self._models, self._settings()
-        self._tasks.run_in_background(
-            lambda: _attempt(lambda: models.remove(key, settings)), self._on_removed
+        self._attempt_in_background(
+            lambda: models.remove(key, settings), self._on_removed, then=self.refresh
         )
 
-    def _on_removed(self, outcome: InstalledModel | ConfidenteError) -> None:
-        if isinstance(outcome, ConfidenteError):
-            self.error_occurred.emit(outcome, "")
-        elif outcome.removable_file:
+    def _on_removed(self, model: InstalledModel) -> None:
+        if model.removable_file:
             self.message_posted.emit(
-                self.tr("{name} removed and its file deleted.").format(name=outcome.name)
+                self.tr("{name} removed and its file deleted.").format(name=model.name)
             )
         else:
             self.message_posted.emit(
                 self.tr("{name} removed from the list; its file stays at {path}.").format(
-                    name=outcome.name, path=outcome.path
+                    name=model.name, path=model.path
                 )
             )
-        self.refresh()
-
-    @Slot(object)
-    def on_job_failed(self, failed: object) -> None:
-        failure = cast(Failed, failed)
-        self.error_occurred.emit(failure.error, failure.report)
 
     # --- the Hugging Face token --------------------------------------------------------
 
@@ -421,20 +418,11 @@ class ModelsController(QObject):
         none_stored = self.tr("No token was stored.")
         saved = self.tr("Hugging Face token saved in the OS keychain.")
 
-        def save() -> str | ConfidenteError:
-            try:
-                if not text.strip():
-                    had_one = hf_token.clear_token()
-                    return removed if had_one else none_stored
-                hf_token.set_token(text)
-                return saved
-            except ConfidenteError as error:
-                return error
+        def save() -> str:
+            if not text.strip():
+                had_one = hf_token.clear_token()
+                return removed if had_one else none_stored
+            hf_token.set_token(text)
+            return saved
 
-        self._tasks.run_in_background(save, self._on_token_saved)
-
-    def _on_token_saved(self, outcome: str | ConfidenteError) -> None:
-        if isinstance(outcome, ConfidenteError):
-            self.error_occurred.emit(outcome, "")
-        else:
-            self.message_posted.emit(outcome)
+        self._attempt_in_background(save, self.message_posted.emit)

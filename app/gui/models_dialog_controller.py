@@ -4,18 +4,25 @@ added, and model news shown where the user is.
 `ModelsController` does the work (imports, downloads, switching) and says what
 happened; this decides how the user hears of it: in a box over the Models
 dialog while it is open, else over the window, the chat or the status bar.
+
+After another embedding model is chosen for new libraries, it offers to
+re-index the library shown in the Documents pane, whose `LibraryController`
+runs that job as it runs its own Re-index: with progress and Cancel in the pane.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import cast
 
 from PySide6.QtCore import QObject, Qt, Signal, Slot
 from PySide6.QtWidgets import QMessageBox, QWidget
 
+from app.core.models.embedders import InstalledEmbedder
 from app.core.models.inventory import InstalledModel
 from app.core.worker import Failed
 from app.gui.document_model import file_name
+from app.gui.documents_dock import DocumentsDock
 from app.gui.errors import show_error
 from app.gui.models_controller import ModelsController
 from app.gui.models_view import ModelsDialog
@@ -43,6 +50,8 @@ class ModelsDialogController(QObject):
         models.model_added.connect(self.on_model_added)
         models.import_failed.connect(self.on_model_import_failed)
         models.model_switched.connect(self.on_model_switched)
+        models.embedder_added.connect(self.on_embedder_added)
+        models.embedders.embedder_switched.connect(self.on_embedder_switched)
         models.message_posted.connect(self.on_models_message)
         models.activity_changed.connect(self.on_models_activity)
         models.error_occurred.connect(self.on_models_error)
@@ -87,24 +96,91 @@ class ModelsDialogController(QObject):
             )
         else:
             offer = self.tr("{name} was added and is ready to use. Chat and answer with it now?")
+        key, name = str(model.path), model.name
+        self._offer(
+            "useModelOffer",
+            self.tr("Use the new model?"),
+            offer.format(name=name),
+            (self.tr("Use it now"), self.tr("Not now")),
+            lambda: self._models.use(key, name),
+        )
+
+    @Slot(object)
+    def on_embedder_added(self, added: object) -> None:
+        """An embedding model was downloaded: offer to index new libraries with it."""
+        embedder = cast(InstalledEmbedder, added)
+        embedders = self._models.embedders
+        if embedders.embedding_model() == embedder.id:
+            self.status_posted.emit(
+                self.tr("{name} is already the embedding model in use.").format(name=embedder.name),
+                10_000,
+            )
+            return
+        key, name = embedder.id, embedder.name
+        self._offer(
+            "useEmbedderOffer",
+            self.tr("Use the new embedding model?"),
+            self.tr(
+                "{name} was downloaded and is ready. Index new libraries, and libraries "
+                "you re-index, with it?"
+            ).format(name=name),
+            (self.tr("Use it"), self.tr("Not now")),
+            lambda: embedders.use(key, name),
+        )
+
+    @Slot(object, str)
+    def on_embedder_switched(self, _settings: object, name: str) -> QMessageBox | None:
+        """New libraries use another embedding model: offer to move the library shown in
+        the Documents pane to it (if it holds documents), else the status bar said it."""
+        dock = self._window.findChild(DocumentsDock)
+        if dock is None or not any(f.status == "indexed" for f in dock.panel.model.files()):
+            return None
+        library = dock.library.library
+        return self._offer(
+            "reindexOffer",
+            self.tr("Re-index the library?"),
+            self.tr(
+                "New libraries now use {name}. The library “{library}” keeps the embedding "
+                "model it was indexed with until it is re-indexed, which reads every file "
+                "again and can take a while. Re-index “{library}” now?"
+            ).format(name=name, library=library),
+            (self.tr("Re-index now"), self.tr("Later")),
+            lambda: self._reindex(dock, library),
+        )
+
+    def _offer(
+        self,
+        object_name: str,
+        title: str,
+        text: str,
+        answers: tuple[str, str],
+        on_accepted: Callable[[], object],
+    ) -> QMessageBox:
+        """Ask a yes-or-no question where the user is, without waiting for the answer:
+        `answers` are the yes and no buttons' texts; yes (the default) calls `on_accepted`."""
         box = QMessageBox(
             QMessageBox.Icon.Question,
-            self.tr("Use the new model?"),
-            offer.format(name=model.name),
+            title,
+            text,
             QMessageBox.StandardButton.NoButton,
             self.parent_for_boxes(),
         )
-        box.setObjectName("useModelOffer")
-        box.setAccessibleName(self.tr("Use the new model?"))
-        use = box.addButton(self.tr("Use it now"), QMessageBox.ButtonRole.AcceptRole)
-        box.addButton(self.tr("Not now"), QMessageBox.ButtonRole.RejectRole)
-        box.setDefaultButton(use)
+        box.setObjectName(object_name)
+        box.setAccessibleName(title)
+        yes = box.addButton(answers[0], QMessageBox.ButtonRole.AcceptRole)
+        box.addButton(answers[1], QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(yes)
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        key = str(model.path)
-        box.buttonClicked.connect(
-            lambda button: self._models.use(key, model.name) if button is use else None
-        )
+        box.buttonClicked.connect(lambda button: on_accepted() if button is yes else None)
         box.open()
+        return box
+
+    def _reindex(self, dock: DocumentsDock, library: str) -> None:
+        """Re-index `library` in the Documents pane, which shows its progress and Cancel."""
+        dock.show()
+        if dock.library.library != library:
+            dock.library.choose_library(library)
+        dock.library.reindex()
 
     @Slot(str, object)
     def on_model_import_failed(self, path: str, failed: object) -> None:

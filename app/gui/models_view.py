@@ -1,8 +1,9 @@
 """Bring your own model: the Models dialog.
 
 It only shows what `ModelsController` (app/gui/models_controller.py) reports
-and says what the user asked for. Its message boxes and file dialogs are
-opened with `open()`, so no nested event loop runs.
+and says what the user asked for. Embedding models have a page of their own
+(`embedders_view`); their downloads share the rows here (`download_row`). Its message
+boxes and file dialogs are opened with `open()`, so no nested event loop runs.
 """
 
 from __future__ import annotations
@@ -10,26 +11,19 @@ from __future__ import annotations
 from functools import partial
 from typing import cast
 
-from PySide6.QtCore import QModelIndex, Qt, Signal, Slot
+from PySide6.QtCore import QModelIndex, Qt, Slot
 from PySide6.QtGui import QCloseEvent, QPalette, QShowEvent
 from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QAbstractScrollArea,
     QDialog,
     QDialogButtonBox,
     QFileDialog,
-    QFrame,
-    QGroupBox,
     QHBoxLayout,
     QHeaderView,
     QInputDialog,
     QLabel,
     QLineEdit,
     QMessageBox,
-    QProgressBar,
     QPushButton,
-    QScrollArea,
-    QTableView,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -38,110 +32,40 @@ from PySide6.QtWidgets import (
 from app.core.models.fit import Verdict
 from app.core.models.inventory import InstalledModel
 from app.core.models.service import ModelsOverview
+from app.gui.download_row import DownloadsBox
+from app.gui.embedders_view import EmbeddersPage
 from app.gui.i18n import Retranslated
 from app.gui.model_tables import (
     CatalogTableModel,
     InstalledTableModel,
     format_size,
     machine_text,
+    set_row_button,
+    table_view,
     verdict_word,
 )
-from app.gui.models_controller import DownloadState, ModelsController, reading_text
-
-
-class DownloadRow(Retranslated, QFrame):
-    """One download: its name, a bar, '1.2 of 2.0 GB · 8.5 MB/s · 1 min left', and buttons.
-
-    Signals:
-        pause_requested(str), resume_requested(str), cancel_requested(str): the user pressed
-            that button for the download with this name.
-    """
-
-    pause_requested = Signal(str)
-    resume_requested = Signal(str)
-    cancel_requested = Signal(str)
-
-    def __init__(self, name: str, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.name = name
-        self.setFrameShape(QFrame.Shape.StyledPanel)
-        self.title = QLabel()
-        self.bar = QProgressBar()
-        self.bar.setRange(0, 1000)
-        self.bar.setFormat("%p %")
-        self.detail = QLabel()
-        self.detail.setWordWrap(True)
-        self._state: DownloadState | None = None  # the last shown
-        self.pause_button = QPushButton()
-        self.resume_button = QPushButton()
-        self.cancel_button = QPushButton()
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.detail, 1)
-        for button in (self.pause_button, self.resume_button, self.cancel_button):
-            buttons.addWidget(button)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(8, 4, 8, 4)
-        layout.setSpacing(2)
-        layout.addWidget(self.title)
-        layout.addWidget(self.bar)
-        layout.addLayout(buttons)
-        self.pause_button.clicked.connect(lambda: self.pause_requested.emit(self.name))
-        self.resume_button.clicked.connect(lambda: self.resume_requested.emit(self.name))
-        self.cancel_button.clicked.connect(lambda: self.cancel_requested.emit(self.name))
-        self.retranslate()
-
-    def retranslate(self) -> None:
-        """The buttons in the interface's language; the progress line is the controller's,
-        in the new language from its next report."""
-        self.pause_button.setText(self.tr("Pause"))
-        self.pause_button.setToolTip(self.tr("Stop for now; the part downloaded is kept for later"))
-        self.resume_button.setText(self.tr("Resume"))
-        self.resume_button.setToolTip(self.tr("Go on from where the download stopped"))
-        self.cancel_button.setText(self.tr("Cancel"))
-        self.cancel_button.setToolTip(self.tr("Stop the download and delete the part downloaded"))
-        if self._state is not None:
-            self._name_controls(self._state.label)
-
-    def _name_controls(self, label: str) -> None:
-        for button, name in (
-            (self.pause_button, self.tr("Pause the download of {label}")),
-            (self.resume_button, self.tr("Resume the download of {label}")),
-            (self.cancel_button, self.tr("Cancel the download of {label}")),
-        ):
-            button.setAccessibleName(name.format(label=label))
-        self.bar.setAccessibleName(self.tr("Download of {label}").format(label=label))
-
-    def show_state(self, state: DownloadState) -> None:
-        self._state = state
-        self.title.setText(state.label)
-        self.detail.setText(state.text)
-        self._name_controls(state.label)
-        if state.status == "waiting" or (state.status == "running" and not state.total):
-            self.bar.setRange(0, 0)  # busy
-        else:
-            self.bar.setRange(0, 1000)
-            self.bar.setValue(int(1000 * state.done / state.total) if state.total else 0)
-        stopped = state.status in ("paused", "stopped")
-        self.pause_button.setVisible(not stopped)
-        self.pause_button.setEnabled(state.status in ("waiting", "running"))
-        self.resume_button.setVisible(stopped)
-        self.cancel_button.setEnabled(state.status != "cancelling")
+from app.gui.models_controller import ModelsController, reading_text
 
 
 class ModelsDialog(Retranslated, QDialog):
-    """Installed models, the catalog with its fit, downloads, and the Hugging Face token."""
+    """Installed models, the catalog with its fit, embedding models, downloads, and the
+    Hugging Face token."""
 
     def __init__(self, controller: ModelsController, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.controller = controller
         self.setModal(False)
         self.resize(900, 620)
-        self.rows: dict[str, DownloadRow] = {}
         self._select_after_refresh: str | None = None
         self._build_header()
         self._build_installed()
         self._build_catalog()
-        self._build_downloads()
+        self.embedders_page = EmbeddersPage(controller)
+        self.tabs.addTab(self.embedders_page, "")
+        self.downloads_box = DownloadsBox()
+        self.downloads_box.pause_requested.connect(controller.pause)
+        self.downloads_box.resume_requested.connect(controller.download)
+        self.downloads_box.cancel_requested.connect(controller.cancel)
         self.status_label = QLabel(reading_text())
         self.status_label.setWordWrap(True)
         self.status_label.setForegroundRole(QPalette.ColorRole.PlaceholderText)
@@ -161,6 +85,7 @@ class ModelsDialog(Retranslated, QDialog):
         controller.activity_changed.connect(self.on_activity_changed)
         controller.message_posted.connect(self.on_message_posted)
         controller.model_added.connect(self.on_model_added)
+        controller.embedder_added.connect(self.on_embedder_added)
         controller.token_status_read.connect(self.on_token_status_read)
         self.on_downloads_changed()
         self.retranslate()
@@ -203,6 +128,7 @@ class ModelsDialog(Retranslated, QDialog):
         self.tabs.setAccessibleName(self.tr("Model lists"))
         self.tabs.setTabText(0, self.tr("&Installed"))
         self.tabs.setTabText(1, self.tr("&Catalog"))
+        self.tabs.setTabText(2, self.tr("&Embedding models (for documents)"))
         self.catalog_note.setText(
             self.tr(
                 "Instruction-tuned models that run on a laptop, downloaded from Hugging Face and "
@@ -227,9 +153,7 @@ class ModelsDialog(Retranslated, QDialog):
 
     def _build_installed(self) -> None:
         self.installed = InstalledTableModel(self)
-        self.installed_view = self._table(self.installed)
-        header = self.installed_view.horizontalHeader()
-        header.setSectionResizeMode(InstalledTableModel.NAME, QHeaderView.ResizeMode.Stretch)
+        self.installed_view = table_view(self.installed, InstalledTableModel.NAME)
         self.installed_view.doubleClicked.connect(self.on_installed_double_clicked)
         self.installed_view.selectionModel().selectionChanged.connect(self.on_selection_changed)
         self.active_note = QLabel()
@@ -256,9 +180,8 @@ class ModelsDialog(Retranslated, QDialog):
 
     def _build_catalog(self) -> None:
         self.catalog = CatalogTableModel(self)
-        self.catalog_view = self._table(self.catalog)
+        self.catalog_view = table_view(self.catalog, CatalogTableModel.NAME)
         header = self.catalog_view.horizontalHeader()
-        header.setSectionResizeMode(CatalogTableModel.NAME, QHeaderView.ResizeMode.Stretch)
         # Fixed widths, so the columns do not jump when a button's text changes.
         for column, widest in (
             (CatalogTableModel.FIT, verdict_word(Verdict.WONT_FIT)),
@@ -275,37 +198,6 @@ class ModelsDialog(Retranslated, QDialog):
         self.tabs.addTab(page, "")
         self.catalog.modelReset.connect(self._place_catalog_buttons)
         self.catalog.dataChanged.connect(self._place_catalog_buttons)
-
-    def _build_downloads(self) -> None:
-        self.downloads_box = QGroupBox()
-        self.rows_layout = QVBoxLayout()
-        self.rows_layout.setContentsMargins(0, 0, 0, 0)
-        self.rows_layout.addStretch(1)
-        inner = QWidget()
-        inner.setLayout(self.rows_layout)
-        scroll = QScrollArea()
-        scroll.setWidget(inner)
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
-        scroll.setSizeAdjustPolicy(QAbstractScrollArea.SizeAdjustPolicy.AdjustToContents)
-        scroll.setMaximumHeight(180)
-        layout = QVBoxLayout(self.downloads_box)
-        layout.setContentsMargins(6, 6, 6, 6)
-        layout.addWidget(scroll)
-
-    @staticmethod
-    def _table(model: InstalledTableModel | CatalogTableModel) -> QTableView:
-        view = QTableView()
-        view.setModel(model)
-        view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        view.verticalHeader().hide()
-        view.setWordWrap(False)
-        header = view.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setHighlightSections(False)
-        return view
 
     # --- shown from the controller -----------------------------------------------------
 
@@ -340,23 +232,7 @@ class ModelsDialog(Retranslated, QDialog):
 
     @Slot()
     def on_downloads_changed(self) -> None:
-        states = {state.name: state for state in self.controller.downloads}
-        for name in [n for n in self.rows if n not in states]:
-            row = self.rows.pop(name)
-            self.rows_layout.removeWidget(row)
-            row.deleteLater()
-        for name, state in states.items():
-            existing = self.rows.get(name)
-            if existing is None:
-                row = self.rows[name] = DownloadRow(name)
-                row.pause_requested.connect(self.controller.pause)
-                row.resume_requested.connect(self.controller.download)
-                row.cancel_requested.connect(self.controller.cancel)
-                self.rows_layout.insertWidget(self.rows_layout.count() - 1, row)
-            else:
-                row = existing
-            row.show_state(state)
-        self.downloads_box.setVisible(bool(states))
+        self.downloads_box.show_states(self.controller.downloads)
         self._mark_downloads()
 
     def _mark_downloads(self) -> None:
@@ -380,26 +256,27 @@ class ModelsDialog(Retranslated, QDialog):
         self._select_after_refresh = str(cast(InstalledModel, model).path)
         self.tabs.setCurrentIndex(0)
 
+    @Slot(object)
+    def on_embedder_added(self, _embedder: object) -> None:
+        self.tabs.setCurrentWidget(self.embedders_page)
+
     @Slot()
     def _place_catalog_buttons(self) -> None:
         """A Download (Resume, Installed…) button in the last column of every row."""
-        for row, choice in enumerate(self.catalog.choices()):
-            text, enabled = self.catalog.action(choice)
-            index = self.catalog.index(row, CatalogTableModel.ACTION)
-            button = self.catalog_view.indexWidget(index)
-            if not isinstance(button, QPushButton):
-                button = QPushButton()
-                button.clicked.connect(partial(self.on_download_clicked, choice.entry.id))
-                self.catalog_view.setIndexWidget(index, button)
-            button.setText(text)
-            button.setEnabled(enabled)
-            button.setAccessibleName(f"{text} {choice.entry.name}")
+        for row, choice in enumerate(self.catalog.rows()):
+            set_row_button(
+                self.catalog_view,
+                self.catalog.index(row, CatalogTableModel.ACTION),
+                self.catalog.action(choice),
+                choice.entry.name,
+                partial(self.on_download_clicked, choice.entry.id),
+            )
 
     # --- what the user asks ------------------------------------------------------------
 
     def selected_model(self) -> InstalledModel | None:
         rows = self.installed_view.selectionModel().selectedRows()
-        return self.installed.model_at(rows[0].row()) if rows else None
+        return self.installed.row_at(rows[0].row()) if rows else None
 
     def selected_key(self) -> str | None:
         model = self.selected_model()
@@ -497,7 +374,7 @@ class ModelsDialog(Retranslated, QDialog):
         row = self.catalog.row_of(entry_id)
         if row is None:
             return
-        choice = self.catalog.choice_at(row)
+        choice = self.catalog.row_at(row)
         if choice.fit.verdict is not Verdict.WONT_FIT:
             self.controller.download(entry_id, choice.entry.name)
             return

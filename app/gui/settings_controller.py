@@ -5,6 +5,7 @@ GUI thread (`Services.update_settings` writes the settings file), and then
 applied: the theme and the font size to the whole application, the language by
 reinstalling the translators (every window then retranslates itself on its
 `LanguageChange` event), and a reload of the model when a loading setting changed.
+The installed embedding models the dialog offers are listed off the GUI thread too.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from typing import cast
 from PySide6.QtCore import QObject, Signal, Slot
 from PySide6.QtWidgets import QApplication, QWidget
 
+from app.core.models.embedders import InstalledEmbedder
 from app.core.services import Services
 from app.core.settings import APPEARANCE_SETTINGS, MODEL_LOAD_SETTINGS, Settings
 from app.gui.i18n import switch_language
@@ -50,7 +52,15 @@ class SettingsController(QObject):
         else:
             self.dialog.show_settings(self._services.settings)
         self.dialog.open()
+        self._tasks.run_in_background(
+            self._services.models.installed_embedders, self.on_embedders_listed
+        )
         return self.dialog
+
+    def on_embedders_listed(self, embedders: list[InstalledEmbedder]) -> None:
+        """Offer the downloaded embedding models in the dialog (the built-in one always is)."""
+        if self.dialog is not None:
+            self.dialog.set_embedders([(e.id, e.name) for e in embedders if e.removable])
 
     @Slot(object)
     def on_settings_accepted(self, accepted: object) -> None:

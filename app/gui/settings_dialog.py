@@ -12,7 +12,7 @@ says it again after a change, for the status bar.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Final
 
@@ -24,20 +24,17 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QDoubleSpinBox,
-    QFileDialog,
     QFormLayout,
-    QHBoxLayout,
     QLabel,
-    QLayout,
     QLineEdit,
-    QPushButton,
+    QSizePolicy,
     QSpinBox,
     QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
-from app.core.documents.embedder import embedder_location
+from app.core.documents.embedder import embedder_location, is_starter
 from app.core.errors import ConfidenteError, SettingsError
 from app.core.hardware import physical_cores
 from app.core.settings import (
@@ -272,24 +269,24 @@ class SettingsDialog(Retranslated, QDialog):
         return _page(form, self._answers_note)
 
     def _documents_page(self) -> QWidget:
-        self.embedder_edit = QLineEdit()
-        self.embedder_edit.setClearButtonEnabled(True)
-        self.browse_button = QPushButton()
-        self.browse_button.clicked.connect(self.on_browse_clicked)
-        row = QHBoxLayout()
-        row.setContentsMargins(0, 0, 0, 0)
-        row.addWidget(self.embedder_edit, 1)
-        row.addWidget(self.browse_button)
+        # The installed embedding models, listed off the GUI thread by whoever opens the
+        # dialog (`set_embedders`); until then the built-in one and the one in the settings.
+        self.embedder_combo = QComboBox()
+        self.embedder_combo.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        self._embedders: list[tuple[str, str]] = []  # (id, name) of the downloaded ones
+        self._embedder_note = QLabel()
+        self._embedder_note.setForegroundRole(QPalette.ColorRole.PlaceholderText)
         self._chunk_size = self._spin("chunk_size", step=100)
         self._overlap = self._spin("chunk_overlap", step=50)
         embedder = _Field(
-            self.embedder_edit,
-            lambda: self.embedder_edit.text().strip() or None,
-            lambda value: self.embedder_edit.setText(value or ""),
-            self.embedder_edit.textChanged,
+            self.embedder_combo,
+            self.embedder_combo.currentData,
+            self._show_embedder,
+            self.embedder_combo.currentIndexChanged,
         )
         form = QFormLayout()
-        self._add(form, "embedding_model", embedder, row)
+        self._add(form, "embedding_model", embedder)
+        form.addRow("", self._embedder_note)
         self._add(form, "chunk_size", _int_field(self._chunk_size))
         self._add(form, "chunk_overlap", _int_field(self._overlap))
         self._documents_note = _note()
@@ -399,15 +396,13 @@ class SettingsDialog(Retranslated, QDialog):
         self._answers_note.setText(self.tr(ANSWERS_NOTE))
 
     def _retranslate_documents_page(self) -> None:
-        self.embedder_edit.setPlaceholderText(self.tr(STARTER_EMBEDDER_TEXT))
-        self.embedder_edit.setToolTip(
-            self.tr(
-                "A folder holding a sentence-transformers model; leave empty for the built-in one"
-            )
+        self.embedder_combo.setItemText(0, self.tr(STARTER_EMBEDDER_TEXT))
+        self.embedder_combo.setToolTip(
+            self.tr("The model that indexes documents, in new libraries and libraries you re-index")
         )
-        self.browse_button.setText(self.tr("&Browse…"))
-        self.browse_button.setAccessibleName(self.tr("Browse for an embedding model folder"))
-        self.browse_button.setToolTip(self.tr("Choose the folder of an embedding model"))
+        self._embedder_note.setText(
+            self.tr("Download embedding models in Model → Models… (Ctrl+M).")
+        )
         self._chunk_size.setSuffix(self.tr(" characters"))
         self._chunk_size.setToolTip(
             self.tr("How long the passages are that documents are cut into.")
@@ -416,7 +411,7 @@ class SettingsDialog(Retranslated, QDialog):
         self._overlap.setToolTip(
             self.tr("Text repeated between neighbouring passages; at most half a passage.")
         )
-        self._label("embedding_model", self.tr("&Embedding model folder:"))
+        self._label("embedding_model", self.tr("&Embedding model:"))
         self._label("chunk_size", self.tr("Chunk si&ze:"))
         self._label("chunk_overlap", self.tr("Chunk o&verlap:"))
         self._documents_note.setText(self.tr(DOCUMENTS_NOTE))
@@ -453,18 +448,36 @@ class SettingsDialog(Retranslated, QDialog):
         self.model_file.setToolTip(path or self.tr(STARTER_MODEL_TEXT))
         self.model_file.setCursorPosition(0)
 
-    def _add(self, form: QFormLayout, name: str, field: _Field, row: QLayout | None = None) -> None:
-        """Put a setting's control on the form (in `row` if given), with its label's
-        mnemonic leading to it (the label's text is set by `retranslate`); follow its
-        changes."""
+    def set_embedders(self, embedders: Sequence[tuple[str, str]]) -> None:
+        """Offer these downloaded embedding models, (id, name) each, beside the built-in
+        one; the one chosen stays chosen."""
+        self._embedders = list(embedders)
+        self._show_embedder(self.embedder_combo.currentData())
+
+    def _show_embedder(self, value: str | None) -> None:
+        """List the embedding models and choose `value` among them, without counting it as
+        an edit. A value not installed (a folder, or a model deleted since) is listed as it is."""
+        value = None if is_starter(value) else value
+        combo = self.embedder_combo
+        combo.blockSignals(True)
+        combo.clear()
+        combo.addItem(self.tr(STARTER_EMBEDDER_TEXT), None)
+        for id, name in self._embedders:
+            combo.addItem(name, id)
+        if value is not None and combo.findData(value) < 0:
+            combo.addItem(value, value)
+        combo.setCurrentIndex(max(0, combo.findData(value)))
+        combo.blockSignals(False)
+        self.on_edited()
+
+    def _add(self, form: QFormLayout, name: str, field: _Field) -> None:
+        """Put a setting's control on the form, with its label's mnemonic leading to it
+        (the label's text is set by `retranslate`); follow its changes."""
         self.fields[name] = field
         label = QLabel()
         self._label_widgets[name] = label
         label.setBuddy(field.widget)
-        if row is None:
-            form.addRow(label, field.widget)
-        else:
-            form.addRow(label, row)
+        form.addRow(label, field.widget)
         field.changed.connect(self.on_edited)
 
     @staticmethod
@@ -576,27 +589,9 @@ class SettingsDialog(Retranslated, QDialog):
         for name, field in self.fields.items():
             field.write(getattr(defaults, name))
 
-    @Slot()
-    def on_browse_clicked(self) -> QFileDialog:
-        dialog = QFileDialog(self, self.tr("Choose an embedding model folder"))
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.setFileMode(QFileDialog.FileMode.Directory)
-        dialog.setOption(QFileDialog.Option.ShowDirsOnly, True)
-        current = self.embedder_edit.text().strip()
-        if current:
-            dialog.setDirectory(current)
-        dialog.fileSelected.connect(self.on_folder_picked)
-        dialog.open()
-        return dialog
-
-    @Slot(str)
-    def on_folder_picked(self, path: str) -> None:
-        if path:
-            self.embedder_edit.setText(path)
-
     def controls(self) -> list[QWidget]:
         """Every control the user can reach, in tab order within pages."""
-        extra: list[QWidget] = [self.tabs, self.model_file, self.browse_button]
+        extra: list[QWidget] = [self.tabs, self.model_file]
         buttons: list[QAbstractButton] = self.buttons.buttons()
         return [*extra, *(f.widget for f in self.fields.values()), *buttons]
 
