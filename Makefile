@@ -73,7 +73,7 @@ pytest: setup model
 # The Spanish UI: extract the marked strings from app/gui (translations already in the
 # .ts are kept), then compile the .qm the app loads. Both files are committed.
 translations: setup
-	$(VENV)/bin/pyside6-lupdate app/gui/*.py -target-language es -no-obsolete -locations none \
+	$(VENV)/bin/pyside6-lupdate $(shell find app/gui -name "*.py") -target-language es -no-obsolete -locations none \
 	  -ts resources/i18n/confidente_es.ts
 	$(VENV)/bin/pyside6-lrelease resources/i18n/confidente_es.ts -qm resources/i18n/confidente_es.qm
 

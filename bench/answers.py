@@ -36,11 +36,11 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from app.core.chat import ChatReply, question_language
+from app.core.chat.service import ChatReply, question_language
 from app.core.documents.retrieval import fold
+from app.core.models.starter import ensure_starter_model
 from app.core.paths import AppPaths, app_paths
 from app.core.services import Services
-from app.core.starter import ensure_starter_model
 
 ROOT = Path(__file__).resolve().parent.parent
 REALDOCS = ROOT / "bench" / "realdocs_questions.json"

@@ -15,10 +15,10 @@ import time
 from pathlib import Path
 
 from app.core.cancel import CancelToken
-from app.core.engine import Engine, EngineConfig, Sampling
-from app.core.hardware import physical_cores
-from app.core.prompt import ChatMessage
-from app.core.starter import ensure_starter_model
+from app.core.chat.prompt import ChatMessage
+from app.core.models.engine import Engine, EngineConfig, Sampling
+from app.core.models.hardware import physical_cores
+from app.core.models.starter import ensure_starter_model
 
 DECODE_TOKENS = 128
 ROUNDS = 5

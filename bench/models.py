@@ -20,13 +20,13 @@ import tempfile
 import time
 from pathlib import Path
 
-from app.core.engine import Engine, EngineConfig
-from app.core.hardware import detect_machine
-from app.core.models.catalog import load_catalog
 from app.core.models.download import DownloadControl, Downloader, DownloadRequest
+from app.core.models.engine import Engine, EngineConfig
 from app.core.models.fit import assess
+from app.core.models.hardware import detect_machine
+from app.core.models.model_catalog import load_catalog
+from app.core.models.starter import ensure_starter_model
 from app.core.models.vetting import vet_model
-from app.core.starter import ensure_starter_model
 from tests.hub_standin import HubStandIn
 
 ROUNDS = 3

@@ -51,9 +51,9 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from app.core.documents import extract
+from app.core.documents.language import language_of
 from app.core.documents.records import FileStatus, IndexedFile, IngestReport, Source
 from app.core.documents.service import DocumentService
-from app.core.language import language_of
 from app.core.paths import AppPaths
 from app.core.settings import INDEXING_SETTINGS, Settings
 from app.core.worker import Worker
@@ -65,7 +65,7 @@ VERSIONS_FILE = "versions.json"
 STAMP_FILE = "realdocs-index.stamp"  # in --home: what the kept index was built with
 STAMPED_SOURCES = ("extract.py", "pdf_text.py", "chunking.py", "formats.py", "embedder.py")
 # "translated" is what `ask` does: hybrid search with the question also translated by the
-# starter model into the library's other language (app/core/query_translation.py).
+# starter model into the library's other language (app/core/chat/translation.py).
 MODES = ("translated", "hybrid", "keyword", "vector")
 GROUPS = ("es→es", "en→en", "en→es")
 TOP = 5  # sources the user sees: recall is counted here
@@ -294,11 +294,11 @@ def translate_all(
     """Each question in the library's other language, by the starter model as `ask` does it;
     and the mean time a translation took (ms)."""
     from app.core.cancel import CancelToken
-    from app.core.engine import Engine, EngineConfig
-    from app.core.language import other_language
+    from app.core.chat.translation import translate_question
+    from app.core.documents.language import other_language
+    from app.core.models.engine import Engine, EngineConfig
+    from app.core.models.starter import ensure_starter_model
     from app.core.paths import app_paths
-    from app.core.query_translation import translate_question
-    from app.core.starter import ensure_starter_model
 
     model = ensure_starter_model(app_paths().models)
     engine = Engine(EngineConfig(model, context_length=2048, threads=os.cpu_count() or 2))

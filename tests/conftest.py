@@ -11,8 +11,8 @@ import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+from app.core.models.starter import ensure_starter_model
 from app.core.services import Services
-from app.core.starter import ensure_starter_model
 
 pytest_plugins = ["tests.gui_windows"]  # open_window and home, for every GUI test
 

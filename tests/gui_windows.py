@@ -21,9 +21,9 @@ from PySide6.QtCore import QEvent, QMimeData, QPointF, Qt, QTimer, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
+from app.core.models.starter import STARTER_FILENAME
 from app.core.paths import app_paths
 from app.core.services import Services
-from app.core.starter import STARTER_FILENAME
 from app.gui.main_window import MainWindow
 
 # Qt's offscreen platform (used by the tests) warns whenever a window has size limits.

@@ -33,7 +33,7 @@ def test_core_sources_never_import_qt_or_the_gui() -> None:
 
 def test_importing_core_services_and_cli_loads_no_qt_and_no_llama() -> None:
     code = (
-        "import sys, app.cli, app.core.services, app.core.chat;"
+        "import sys, app.cli, app.core.services, app.core.chat.service;"
         "heavy = [m for m in ('PySide6', 'llama_cpp', 'torch', 'chromadb') if m in sys.modules];"
         "print(','.join(heavy))"
     )

@@ -9,16 +9,16 @@ from pathlib import Path
 from typing import Any
 
 from app import __version__
-from app.core import hardware, privacy
-from app.core.engine import gpu_offload_supported
+from app.core import privacy
 from app.core.errors import ConfidenteError
-from app.core.gguf import read_gguf_info
-from app.core.models import token
+from app.core.models import hardware, token
+from app.core.models.engine import gpu_offload_supported
 from app.core.models.fit import Machine
+from app.core.models.gguf import read_gguf_info
 from app.core.models.service import choose_gpu_layers
+from app.core.models.starter import starter_status
 from app.core.paths import AppPaths
 from app.core.settings import Settings
-from app.core.starter import starter_status
 
 
 def diagnose(paths: AppPaths, settings: Settings, warnings: list[str]) -> dict[str, Any]:
@@ -119,7 +119,7 @@ def _models(paths: AppPaths, settings: Settings) -> list[dict[str, Any]]:
 
 def _documents(paths: AppPaths, settings: Settings) -> dict[str, Any]:
     """The embedding model and the libraries, read without loading torch or Chroma."""
-    from app.core.documents.catalog import Catalog
+    from app.core.documents.document_index import Catalog
     from app.core.documents.embedder import embedder_location, embedder_name
 
     report: dict[str, Any] = {"index": str(paths.data / "documents")}

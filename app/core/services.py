@@ -9,14 +9,14 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
-from app.core.chat import ChatService
+from app.core.chat.service import ChatService
+from app.core.chat.storage import ConversationStore
 from app.core.documents.api import Documents
 from app.core.documents.process import DocumentsProcess
 from app.core.documents.service import DocumentService
 from app.core.models.service import ModelService
 from app.core.paths import AppPaths, app_paths
 from app.core.settings import Settings, load_settings, save_settings
-from app.core.storage import ConversationStore
 from app.core.worker import ModelWorker, Worker
 
 

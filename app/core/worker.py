@@ -19,8 +19,8 @@ from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
 from app.core.cancel import CancelToken
-from app.core.engine import Engine
 from app.core.errors import ConfidenteError, ModelError
+from app.core.models.engine import Engine
 
 T = TypeVar("T")
 

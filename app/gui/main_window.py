@@ -27,30 +27,30 @@ from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, Slot
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QApplication, QMainWindow, QSplitter, QVBoxLayout, QWidget
 
-from app.core.chat import ChatReply, SourcesFound, TurnStarted
-from app.core.engine import ModelInfo
+from app.core.chat.presets import Preset
+from app.core.chat.service import ChatReply, SourcesFound, TurnStarted
+from app.core.chat.storage import Conversation, StoredMessage
 from app.core.errors import ConfidenteError, ModelError
-from app.core.presets import Preset
+from app.core.models.engine import ModelInfo
 from app.core.privacy import install_network_guard
 from app.core.services import Services
-from app.core.storage import Conversation, StoredMessage
 from app.core.worker import Failed, Job
-from app.gui.chat_view import ChatView, stopped_note
+from app.gui.chat.chat_view import ChatView, stopped_note
+from app.gui.chat.composer import Composer
+from app.gui.chat.conversation_panel import ConversationPanel
+from app.gui.chat.message_view import MessageView
 from app.gui.collector import GuiThreadCollector
-from app.gui.composer import Composer
-from app.gui.conversation_panel import ConversationPanel
-from app.gui.documents_dock import DocumentsDock
+from app.gui.documents.dock import DocumentsDock
+from app.gui.documents.source_viewer import SourceViewer
 from app.gui.drops import DroppedFiles, FileDropFilter
 from app.gui.errors import ErrorReporter, show_error
 from app.gui.i18n import Retranslated, install_translators, remove_translators
-from app.gui.message_view import MessageView
-from app.gui.model_loading import ModelLoader, ModelState
-from app.gui.models_controller import ModelsController
-from app.gui.models_dialog_controller import ModelsDialogController
-from app.gui.models_view import ModelsDialog
-from app.gui.settings_controller import SettingsController
-from app.gui.settings_dialog import SettingsDialog
-from app.gui.source_viewer import SourceViewer
+from app.gui.models.controller import ModelsController
+from app.gui.models.dialog import ModelsDialog
+from app.gui.models.dialog_controller import ModelsDialogController
+from app.gui.models.loading import ModelLoader, ModelState
+from app.gui.settings.controller import SettingsController
+from app.gui.settings.dialog import SettingsDialog
 from app.gui.status import AppStatusBar, ModelBanner
 from app.gui.tasks import JobBridge, TaskManager
 from app.gui.theme import apply_theme

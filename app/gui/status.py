@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.core.engine import GenerationStats, ModelInfo
+from app.core.models.engine import GenerationStats, ModelInfo
 from app.gui.i18n import QT_TRANSLATE_NOOP, Retranslated
 
 LOADING_TEXT = QT_TRANSLATE_NOOP(

@@ -11,8 +11,8 @@ from pathlib import Path
 from typing import Protocol
 
 from app.core.cancel import CancelToken
+from app.core.documents.language import Language
 from app.core.documents.records import Extracted, FileOutcome, IndexedFile, IngestReport, Source
-from app.core.language import Language
 from app.core.worker import Job
 
 

@@ -298,7 +298,7 @@ def _read_pdf(path: Path, limits: ExtractionLimits) -> list[Page]:
     """PDFium's text of every page; pypdf reads what PDFium cannot open at all.
 
     PDFium keeps word boundaries and reading order where pypdf runs justified
-    words together (measured on real manuals: tests/test_extract_real.py), and
+    words together (measured on real manuals: tests/core/documents/test_extract_real.py), and
     is about 20 times faster. pypdf stays as the fallback: its lenient parser
     recovers some damaged files PDFium refuses.
     """

@@ -44,8 +44,9 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from app.core.cancel import CancelToken
-from app.core.documents.catalog import Catalog
+from app.core.documents.document_index import Catalog
 from app.core.documents.extract import ExtractionLimits
+from app.core.documents.language import Language
 from app.core.documents.records import Extracted, FileOutcome, IndexedFile, IngestReport, Source
 from app.core.documents.sandbox import extract_isolated
 from app.core.documents.service import (
@@ -56,7 +57,6 @@ from app.core.documents.service import (
     library_names,
 )
 from app.core.errors import ConfidenteError, DocumentError
-from app.core.language import Language
 from app.core.paths import AppPaths
 from app.core.settings import Settings
 from app.core.worker import Failed, Finished, Job

@@ -23,11 +23,12 @@ from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
 from app.core.cancel import CancelToken
-from app.core.documents.catalog import Catalog, FileRecord, Library, StoredChunk
 from app.core.documents.chunking import chunk_pages
+from app.core.documents.document_index import Catalog, FileRecord, Library, StoredChunk
 from app.core.documents.embedder import Embedder, chunk_limits, embedder_name
 from app.core.documents.extract import BrokenDocument, ExtractionLimits, UnreadableDocument
 from app.core.documents.formats import kind_of, scan
+from app.core.documents.language import Language, clear_language_of, language_of, languages_in
 from app.core.documents.records import (
     Chunk,
     Extracted,
@@ -52,7 +53,6 @@ from app.core.documents.retrieval import (
 from app.core.documents.sandbox import IsolatedExtractor, ReaderUnavailable, extract_isolated
 from app.core.documents.vectors import VectorIndex
 from app.core.errors import ConfidenteError, DocumentError, StorageError
-from app.core.language import Language, clear_language_of, language_of, languages_in
 from app.core.paths import AppPaths
 from app.core.settings import Settings
 from app.core.worker import Job, JobContext, Worker

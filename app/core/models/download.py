@@ -45,7 +45,7 @@ from app import __version__
 from app.core import privacy
 from app.core.cancel import CancelToken
 from app.core.errors import ConfidenteError, ModelError
-from app.core.models.catalog import CatalogEntry
+from app.core.models.model_catalog import CatalogEntry
 
 DEFAULT_ENDPOINT = "https://huggingface.co"
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")

@@ -36,7 +36,6 @@ from app.core.documents.embedder import (
     read_manifest,
 )
 from app.core.errors import ModelError
-from app.core.models.catalog import EmbedderEntry
 from app.core.models.download import (
     DownloadControl,
     Downloader,
@@ -45,6 +44,7 @@ from app.core.models.download import (
     DownloadStopped,
     check_disk_space,
 )
+from app.core.models.model_catalog import EmbedderEntry
 
 EmbedderSource = Literal["builtin", "download"]
 

@@ -7,7 +7,7 @@ in the number of directory entries it reads.
 
 The checks are cheap on purpose (layout, size, the 4-byte GGUF magic); hashing a
 multi-GB blob on every listing would be far too slow. The full header check in
-`app.core.gguf` still runs before a file is loaded.
+`app.core.models.gguf` still runs before a file is loaded.
 """
 
 from __future__ import annotations

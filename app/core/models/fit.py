@@ -50,7 +50,7 @@ class Gpu:
 
 @dataclass(frozen=True)
 class Machine:
-    """What the fit is computed against; see `app.core.hardware.detect_machine`."""
+    """What the fit is computed against; see `app.core.models.hardware.detect_machine`."""
 
     physical_cores: int
     total_memory: int

@@ -25,7 +25,7 @@ from app.core.documents.embedder import embedders_folder
 from app.core.errors import ModelError
 from app.core.models.embedders import InstalledEmbedder, installed_embedders
 from app.core.models.external import discover_external_models
-from app.core.starter import starter_path
+from app.core.models.starter import starter_path
 
 Source = Literal["starter", "download", "import", "ollama", "lmstudio"]
 STARTER_ID = "starter"

@@ -21,19 +21,8 @@ from typing import Generic, TypeVar
 
 from app.core.cancel import CancelToken
 from app.core.documents.embedder import embedder_name, embedder_spec, is_starter
-from app.core.engine import Engine, EngineConfig, ModelInfo, gpu_offload_supported
 from app.core.errors import ModelError
-from app.core.gguf import read_gguf_info
-from app.core.hardware import detect_machine, resolve_threads
 from app.core.models import token as hf_token
-from app.core.models.catalog import (
-    CatalogEntry,
-    EmbedderEntry,
-    find_embedder,
-    find_entry,
-    load_catalog,
-    load_embedders,
-)
 from app.core.models.download import (
     DownloadControl,
     Downloader,
@@ -41,12 +30,23 @@ from app.core.models.download import (
     PartialDownload,
 )
 from app.core.models.embedders import EmbedderInstaller, InstalledEmbedder, PausedEmbedder
+from app.core.models.engine import Engine, EngineConfig, ModelInfo, gpu_offload_supported
 from app.core.models.fit import Fit, Machine, assess, gpu_layers_for
+from app.core.models.gguf import read_gguf_info
+from app.core.models.hardware import detect_machine, resolve_threads
 from app.core.models.inventory import InstalledModel, Inventory
+from app.core.models.model_catalog import (
+    CatalogEntry,
+    EmbedderEntry,
+    find_embedder,
+    find_entry,
+    load_catalog,
+    load_embedders,
+)
+from app.core.models.starter import ensure_starter_model, is_verified_starter
 from app.core.models.vetting import Vetted, vet_model
 from app.core.paths import AppPaths
 from app.core.settings import Settings
-from app.core.starter import ensure_starter_model, is_verified_starter
 from app.core.worker import Job, JobContext, ModelWorker, Worker
 
 T = TypeVar("T")

@@ -3,7 +3,7 @@
 Model files come from anywhere (a download, a USB stick, another tool's
 folder). Before llama.cpp loads one in the app's own process:
 
-1. The GGUF header is parsed here with hard limits (`app.core.gguf`): magic,
+1. The GGUF header is parsed here with hard limits (`app.core.models.gguf`): magic,
    version, counts, string and array sizes, alignment, and that the tensor
    data the header promises is in the file.
 2. A spawned child process, under an address-space limit and a deadline, loads
@@ -34,7 +34,7 @@ from pathlib import Path
 
 from app.core.cancel import CancelToken
 from app.core.errors import ConfidenteError, ModelError
-from app.core.gguf import read_gguf_info
+from app.core.models.gguf import read_gguf_info
 
 TRIAL_SECONDS = 120.0  # a fresh interpreter importing llama.cpp and reading a 250k vocabulary
 TEMPLATE_SECONDS = 5.0  # rendering a chat template takes milliseconds
@@ -181,7 +181,7 @@ def _trial(path: str, conn: Connection) -> None:
         say({"stage": "vocabulary"})
         import llama_cpp
 
-        from app.core.engine import route_llama_logs, skip_library_templates
+        from app.core.models.engine import route_llama_logs, skip_library_templates
 
         route_llama_logs(llama_cpp)
         skip_library_templates(llama_cpp)  # the template is tried below, by our renderer
@@ -200,7 +200,7 @@ def _trial(path: str, conn: Connection) -> None:
             )
             return
         say({"stage": "template", "vocabulary": vocabulary})
-        from app.core.prompt import ChatMessage, TemplateFormat
+        from app.core.chat.prompt import ChatMessage, TemplateFormat
 
         try:
             TemplateFormat(template, bos_token=bos, eos_token=eos).render(

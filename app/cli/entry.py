@@ -1,0 +1,353 @@
+"""The `confidente` command: the same services as the window, from a terminal.
+
+No argument opens the window. Expected failures print one line to stderr and
+exit 1; `--json` prints exactly one JSON document on stdout.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import multiprocessing
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TextIO
+
+from app import __version__
+from app.cli import documents as cli_documents
+from app.cli import models as cli_models
+from app.core import privacy
+from app.core.errors import ConfidenteError
+
+if TYPE_CHECKING:
+    from app.core.chat.service import ChatReply
+    from app.core.documents.records import Quote
+    from app.core.services import Services
+    from app.core.worker import Job
+
+EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="confidente",
+        description="A private assistant: chat with a local model and your documents, offline. "
+        "Without a command, opens the window.",
+    )
+    parser.add_argument("--version", action="version", version=f"confidente {__version__}")
+    parser.add_argument("--model", metavar="PATH", help="use this GGUF model file for this run")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    chat = commands.add_parser("chat", help="chat in the terminal, or answer one MESSAGE")
+    chat.add_argument("message", nargs="?", help="answer this message and exit")
+    chat.add_argument("--model", metavar="PATH", default=argparse.SUPPRESS, help="GGUF model file")
+    chat.add_argument(
+        "--conversation", type=int, metavar="ID", help="continue a stored conversation"
+    )
+    chat.add_argument("--max-tokens", type=int, metavar="N", help="longest answer, in tokens")
+    chat.add_argument("--json", action="store_true", help="print one JSON document (needs MESSAGE)")
+
+    ask = commands.add_parser("ask", help="answer QUESTION from your documents, with sources")
+    ask.add_argument("question")
+    cli_documents.add_library_option(ask)
+    ask.add_argument("-k", type=int, metavar="N", help="number of excerpts given to the model")
+    ask.add_argument("--model", metavar="PATH", default=argparse.SUPPRESS, help="GGUF model file")
+    ask.add_argument("--conversation", type=int, metavar="ID", help="continue a conversation")
+    ask.add_argument("--max-tokens", type=int, metavar="N", help="longest answer, in tokens")
+    ask.add_argument("--json", action="store_true", help="print one JSON document")
+    cli_documents.register(commands)
+
+    conversations = commands.add_parser("conversations", help="list stored conversations")
+    conversations.add_argument("--json", action="store_true", help="print JSON")
+
+    doctor = commands.add_parser("doctor", help="check the installation and privacy")
+    doctor.add_argument("--json", action="store_true", help="print JSON")
+
+    cli_models.register(commands)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    # In a frozen app the document reader's child process re-enters here: let it run.
+    multiprocessing.freeze_support()
+    privacy.install_network_guard()
+    args = build_parser().parse_args(argv)
+    if args.command is None:
+        from app.gui.main_window import run_gui
+
+        return run_gui(sys.argv[:1], args.model)
+    handlers: dict[str, Callable[[argparse.Namespace], int]] = {
+        "chat": _chat,
+        "ask": _ask,
+        "conversations": _conversations,
+        "doctor": _doctor,
+        "models": cli_models.run,
+        **cli_documents.HANDLERS,
+    }
+    try:
+        return handlers[args.command](args)
+    except ConfidenteError as exc:
+        print(f"confidente: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        print(file=sys.stderr)
+        return EXIT_INTERRUPTED
+
+
+def _services(args: argparse.Namespace, **overrides: Any) -> Services:
+    from app.core.services import Services
+
+    if getattr(args, "model", None):
+        overrides["model_path"] = args.model
+    services = Services(**overrides)
+    for warning in services.warnings:
+        print(f"confidente: {warning}", file=sys.stderr)
+    return services
+
+
+def _chat(args: argparse.Namespace) -> int:
+    if args.json and not args.message:
+        raise ConfidenteError('--json needs a MESSAGE: `confidente chat --json "..."`.')
+    overrides = {"max_tokens": args.max_tokens} if args.max_tokens else {}
+    services = _services(args, **overrides)
+    try:
+        _load_model(services, quiet=args.json)
+        if args.message:
+            return _answer_once(services, args.conversation, args.message, as_json=args.json)
+        return _interactive(services, args.conversation)
+    finally:
+        services.close()
+
+
+class _ProgressLine:
+    """A one-line percentage on stderr, rewritten only when the figure changes."""
+
+    def __init__(self, quiet: bool) -> None:
+        self._quiet = quiet
+        self._shown: tuple[str, int] | None = None
+
+    def __call__(self, label: str, done: int, total: int) -> None:
+        percent = 100 * done // max(total, 1)
+        if self._quiet or self._shown == (label, percent):
+            return
+        self._shown = (label, percent)
+        end = "\n" if done >= total else ""
+        print(f"\r{label}: {percent}%", end=end, file=sys.stderr, flush=True)
+
+
+def _load_model(services: Services, *, quiet: bool) -> None:
+    from app.core.worker import Failed, Finished, Progress
+
+    job = services.models.load(services.settings)
+    show = _ProgressLine(quiet)
+    try:
+        for event in job.events():
+            if isinstance(event, Progress):
+                show(event.label, event.done, event.total)
+            elif isinstance(event, Failed):
+                raise event.error
+            elif isinstance(event, Finished) and not quiet:
+                info = event.result
+                print(f"Model: {info.name} on {info.device}", file=sys.stderr)
+    except KeyboardInterrupt:
+        job.cancel()
+        raise
+
+
+def _stream_reply(
+    job: Job[ChatReply], out: TextIO | None, on_update: Callable[[object], None] | None = None
+) -> tuple[ChatReply, list[str]]:
+    """Print the answer as it comes; Ctrl-C stops the answer and keeps what was said.
+
+    `on_update` receives the job's updates (say, the sources found), in order with the text.
+    """
+    from app.core.worker import Failed, Finished, Notice, TextDelta, Update
+
+    notices: list[str] = []
+    events = job.events()
+    while True:
+        try:
+            for event in events:
+                if isinstance(event, Update) and on_update is not None:
+                    on_update(event.value)
+                elif isinstance(event, TextDelta) and out is not None:
+                    out.write(event.text)
+                    out.flush()
+                elif isinstance(event, Notice):
+                    notices.append(event.message)
+                    print(f"\n[{event.message}]", file=sys.stderr)
+                elif isinstance(event, Finished):
+                    return event.result, notices
+                elif isinstance(event, Failed):
+                    raise event.error
+        except KeyboardInterrupt:
+            job.cancel()  # the engine stops within one token; keep reading to the end
+            events = job.events()
+
+
+def _answer_once(
+    services: Services, conversation: int | None, message: str, *, as_json: bool
+) -> int:
+    job = services.chat.send(conversation, message)
+    reply, notices = _stream_reply(job, None if as_json else sys.stdout)
+    stopped = reply.stats.finish_reason == "cancelled"
+    if as_json:
+        print(json.dumps(_reply_json(reply, notices), ensure_ascii=False))
+    else:
+        print(" [stopped]" if stopped else "")
+    return EXIT_INTERRUPTED if stopped else EXIT_OK
+
+
+def _reply_json(reply: ChatReply, notices: list[str]) -> dict[str, Any]:
+    stats = reply.stats
+    return {
+        "answer": reply.message.content,
+        "model": reply.model,
+        "conversation_id": reply.conversation_id,
+        "finish_reason": stats.finish_reason,
+        "notices": notices,
+        "timings": {
+            "prompt_tokens": stats.prompt_tokens,
+            "prompt_tokens_evaluated": stats.prompt_tokens_evaluated,
+            "generated_tokens": stats.generated_tokens,
+            "time_to_first_token_s": round(stats.time_to_first_token, 4),
+            "tokens_per_second": round(stats.tokens_per_second, 2),
+        },
+    }
+
+
+def _interactive(services: Services, conversation: int | None) -> int:
+    with contextlib.suppress(ImportError):
+        import readline  # noqa: F401  (line editing and history for input())
+    print("Type a message and press Enter. Ctrl-C stops an answer; Ctrl-D or /exit quits.")
+    while True:
+        try:
+            line = input("\nyou> ")
+        except EOFError:
+            print()
+            return EXIT_OK
+        except KeyboardInterrupt:
+            print()
+            continue
+        if line.strip() in ("/exit", "/quit"):
+            return EXIT_OK
+        if not line.strip():
+            continue
+        print("confidente> ", end="", flush=True)
+        try:
+            reply, _ = _stream_reply(services.chat.send(conversation, line), sys.stdout)
+        except ConfidenteError as exc:
+            print(f"\nconfidente: {exc}", file=sys.stderr)
+            continue
+        conversation = reply.conversation_id
+        stopped = reply.stats.finish_reason == "cancelled"
+        print(" [stopped]" if stopped else "")
+
+
+def _ask(args: argparse.Namespace) -> int:
+    overrides: dict[str, Any] = {}
+    if args.max_tokens:
+        overrides["max_tokens"] = args.max_tokens
+    if args.k is not None:
+        overrides["sources"] = args.k
+    services = _services(args, **overrides)
+    try:
+        _load_model(services, quiet=args.json)
+        job = services.chat.send(args.conversation, args.question, library=args.library)
+        if args.json:
+            reply, notices = _stream_reply(job, None)
+        else:
+            reply, notices = _stream_reply(job, sys.stdout, _print_quotes_when_found)
+    finally:
+        services.close()
+    stopped = reply.stats.finish_reason == "cancelled"
+    if args.json:
+        timings = {key: round(value, 2) for key, value in reply.timings.items()}
+        timings["prompt_tokens"] = reply.stats.prompt_tokens
+        timings["generated_tokens"] = reply.stats.generated_tokens
+        document = {
+            "answer": reply.message.content,
+            "sources": [source.to_json() for source in reply.sources],
+            "quotes": [quote.to_json() for quote in reply.quotes],
+            "model": reply.model,
+            "timings": timings,
+            "conversation_id": reply.conversation_id,
+            "notices": notices,
+        }
+        print(json.dumps(document, ensure_ascii=False))
+        return EXIT_INTERRUPTED if stopped else EXIT_OK
+    print(" [stopped]" if stopped else "")
+    if reply.sources:
+        print("\nSources:")
+        for source in reply.sources:
+            where = source.path + (f", page {source.page}" if source.page is not None else "")
+            snippet = " ".join(source.text.split())
+            print(f"  [{source.n}] {where}: {snippet[:160]}{'…' if len(snippet) > 160 else ''}")
+    return EXIT_INTERRUPTED if stopped else EXIT_OK
+
+
+def _print_quotes_when_found(update: object) -> None:
+    """Print the quotes as soon as the sources are found, before the answer streams in:
+    they come from the documents, not from the model, so they can be trusted first."""
+    from app.core.chat.service import SourcesFound
+
+    if isinstance(update, SourcesFound) and update.quotes:
+        print("Quotes:")
+        for quote in update.quotes:
+            print(f"  {_quote_line(quote)}")
+        print(flush=True)
+
+
+def _quote_line(quote: Quote) -> str:
+    where = Path(quote.path).name + (f", page {quote.page}" if quote.page is not None else "")
+    return f"[{quote.n}] {where}: “{' '.join(quote.text.split())}”"
+
+
+def _conversations(args: argparse.Namespace) -> int:
+    services = _services(args)
+    try:
+        rows = services.store.list_conversations()
+    finally:
+        services.close()
+    if args.json:
+        print(json.dumps([{"id": c.id, "title": c.title, "updated": c.updated} for c in rows]))
+    else:
+        for c in rows:
+            print(f"{c.id:>5}  {c.title}")
+    return EXIT_OK
+
+
+def _doctor(args: argparse.Namespace) -> int:
+    from app.core.doctor import diagnose
+    from app.core.paths import app_paths
+    from app.core.settings import load_settings
+
+    paths = app_paths().ensure()
+    loaded = load_settings(paths.settings_file)
+    report = diagnose(paths, loaded.settings, list(loaded.warnings))
+    if args.json:
+        print(json.dumps(report, indent=2))
+    else:
+        _print_tree(report)
+    healthy = all(model["ok"] for model in report["models"] if model["active"])
+    return EXIT_OK if healthy else EXIT_ERROR
+
+
+def _print_tree(value: Any, indent: int = 0) -> None:
+    pad = "  " * indent
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if isinstance(item, dict | list) and item:
+                print(f"{pad}{key}:")
+                _print_tree(item, indent + 1)
+            else:
+                print(f"{pad}{key}: {item if item != [] else 'none'}")
+    elif isinstance(value, list):
+        for item in value:
+            if isinstance(item, dict):
+                _print_tree(item, indent)
+                print()
+            else:
+                print(f"{pad}- {item}")

@@ -1,0 +1,1 @@
+"""The chat pane: the conversation list, the messages and the composer."""

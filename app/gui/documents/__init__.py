@@ -1,0 +1,1 @@
+"""The Documents pane: libraries, their files, citations and the source viewer."""

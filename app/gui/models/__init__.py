@@ -1,0 +1,1 @@
+"""The Models window: installed and catalog models, embedding models, downloads."""

@@ -1,0 +1,89 @@
+"""Settings → the Settings dialog, and acting on what the user changed.
+
+The dialog saves nothing itself: its accepted settings are saved here, off the
+GUI thread (`Services.update_settings` writes the settings file), and then
+applied: the theme and the font size to the whole application, the language by
+reinstalling the translators (every window then retranslates itself on its
+`LanguageChange` event), and a reload of the model when a loading setting changed.
+The installed embedding models the dialog offers are listed off the GUI thread too.
+"""
+
+from __future__ import annotations
+
+from typing import cast
+
+from PySide6.QtCore import QObject, Signal, Slot
+from PySide6.QtWidgets import QApplication, QWidget
+
+from app.core.models.embedders import InstalledEmbedder
+from app.core.services import Services
+from app.core.settings import APPEARANCE_SETTINGS, MODEL_LOAD_SETTINGS, Settings
+from app.gui.i18n import switch_language
+from app.gui.settings.dialog import SettingsDialog, describe_effects
+from app.gui.tasks import TaskManager
+from app.gui.theme import apply_theme
+
+
+class SettingsController(QObject):
+    """Opens the one Settings dialog over `window`; saves and applies what it gives out.
+
+    Signals:
+        model_settings_changed(): a setting the model is loaded with was saved;
+            the model should be loaded again.
+        status_posted(str, int): what changed, for the status bar, and for how long (ms).
+    """
+
+    model_settings_changed = Signal()
+    status_posted = Signal(str, int)
+
+    def __init__(self, services: Services, tasks: TaskManager, window: QWidget) -> None:
+        super().__init__(window)
+        self._services = services
+        self._tasks = tasks
+        self._window = window
+        self.dialog: SettingsDialog | None = None
+
+    @Slot()
+    def show(self) -> SettingsDialog:
+        """Open the Settings dialog (one, reused) on the settings in use."""
+        if self.dialog is None:
+            self.dialog = SettingsDialog(self._services.settings, self._window)
+            self.dialog.settings_accepted.connect(self.on_settings_accepted)
+        else:
+            self.dialog.show_settings(self._services.settings)
+        self.dialog.open()
+        self._tasks.run_in_background(
+            self._services.models.installed_embedders, self.on_embedders_listed
+        )
+        return self.dialog
+
+    def on_embedders_listed(self, embedders: list[InstalledEmbedder]) -> None:
+        """Offer the downloaded embedding models in the dialog (the built-in one always is)."""
+        if self.dialog is not None:
+            self.dialog.set_embedders([(e.id, e.name) for e in embedders if e.removable])
+
+    @Slot(object)
+    def on_settings_accepted(self, accepted: object) -> None:
+        """Save what changed (off the GUI thread), then act on it."""
+        services = self._services
+        changes = cast(Settings, accepted).changes_since(services.settings)
+        if changes:
+            self._tasks.run_in_background(
+                lambda: services.update_settings(**changes),
+                lambda settings: self.apply(settings, set(changes)),
+            )
+
+    def apply(self, settings: Settings, changed: set[str]) -> None:
+        """Appearance and language at once, the model loaded again; answer and document
+        values are read when next used."""
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            if changed & APPEARANCE_SETTINGS:
+                apply_theme(app, settings.theme, settings.font_size)
+            if "language" in changed:
+                switch_language(app, settings.language)
+        if changed & MODEL_LOAD_SETTINGS:
+            self.model_settings_changed.emit()  # the reload queues behind a streaming answer
+        effects = describe_effects(changed)
+        if effects:
+            self.status_posted.emit(" ".join(effects), 15_000)
