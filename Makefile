@@ -1,6 +1,6 @@
 # Confidente — set-up, run, test and benchmark from a fresh clone.
 #   make run          create .venv, install, assemble the starter model, open the app
-#   make test         same set-up, then ruff, mypy and the whole test suite
+#   make test         same set-up, then ruff, mypy, the import contracts and the whole test suite
 #   make bench        engine, document and model benchmarks (figures printed, nothing asserted)
 #   make screenshots  the main states, light and dark, English and Spanish, in docs/screenshots/
 #   make run CUDA=1   build llama.cpp with CUDA (-DGGML_CUDA=on)
@@ -33,12 +33,12 @@ endif
 WHEEL_CACHE := $(HOME)/.cache/confidente/wheels/llama-cpp-python-$(LLAMA_CPP_VERSION)-$(LLAMA_VARIANT)-$(ARCH)
 STAMP := $(VENV)/.installed-$(LLAMA_VARIANT)
 
-.PHONY: run test lint typecheck pytest bench setup model clean translations screenshots
+.PHONY: run test lint typecheck imports pytest bench setup model clean translations screenshots
 
 run: setup model
 	$(PY) -m app
 
-test: setup model lint typecheck pytest
+test: setup model lint typecheck imports pytest
 
 setup: $(STAMP)
 
@@ -67,6 +67,10 @@ lint: setup
 typecheck: setup
 	$(VENV)/bin/mypy
 
+# The layer contracts in pyproject.toml ([tool.importlinter]).
+imports: setup
+	$(VENV)/bin/lint-imports --no-logo
+
 pytest: setup model
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest
 
@@ -94,4 +98,4 @@ bench: setup model
 	$(PY) -m bench.answers
 
 clean:
-	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache
+	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache .import_linter_cache
