@@ -18,7 +18,8 @@ import tempfile
 from pathlib import Path
 
 from app.core.documents.retrieval import content_terms, coverage, fuse, keyword_query
-from app.core.documents.service import CANDIDATES, DocumentService
+from app.core.documents.search import CANDIDATES, term_weights
+from app.core.documents.service import DocumentService
 from app.core.paths import AppPaths
 from app.core.settings import Settings
 from app.core.worker import Worker
@@ -54,7 +55,7 @@ def gate_values(service: DocumentService, question: str) -> list[tuple[float | N
     hits = service.vectors.query(library.id, vector, CANDIDATES)
     candidates = fuse(keyword_ids, hits)
     stored = service.catalog.chunks([c.chunk_id for c in candidates])
-    weights = service._term_weights(terms)
+    weights = term_weights(service.catalog, terms)
     return [
         (c.similarity, coverage(terms, stored[c.chunk_id].text, weights), stored[c.chunk_id].path)
         for c in candidates

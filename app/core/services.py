@@ -15,9 +15,10 @@ from app.core.documents.api import Documents
 from app.core.documents.process import DocumentsProcess
 from app.core.documents.service import DocumentService
 from app.core.models.service import ModelService
+from app.core.models.worker import ModelWorker
 from app.core.paths import AppPaths, app_paths
 from app.core.settings import Settings, load_settings, save_settings
-from app.core.worker import ModelWorker, Worker
+from app.core.worker import Worker
 
 
 class Services:

@@ -1,8 +1,8 @@
 """Single threads that run jobs in order: one owns the model, one writes the index.
 
-llama.cpp is not thread-safe, so one `ModelWorker` thread holds the Engine and
-runs jobs one at a time, in the order they were submitted. The document index
-has its own `Worker`, so ingesting never waits behind a long answer. A job reports back
+A `Worker` runs jobs one at a time, in the order they were submitted. The model
+has its own (`app.core.models.worker.ModelWorker`, which holds the Engine), the
+document index another, so ingesting never waits behind a long answer. A job reports back
 through events (text pieces, notices, progress, then Finished or Failed) that
 the caller reads from any thread: the CLI iterates them, the GUI turns them
 into Qt signals. Cancelling a job sets its token, which the engine checks
@@ -19,8 +19,7 @@ from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
 from app.core.cancel import CancelToken
-from app.core.errors import ConfidenteError, ModelError
-from app.core.models.engine import Engine
+from app.core.errors import ConfidenteError
 
 T = TypeVar("T")
 
@@ -105,25 +104,12 @@ class Job(Generic[T]):
 class JobContext:
     """What a job function receives on the worker thread."""
 
-    def __init__(self, worker: Worker, job: Job[Any]) -> None:
-        self._worker = worker
+    def __init__(self, job: Job[Any]) -> None:
         self._job = job
 
     @property
     def cancel(self) -> CancelToken:
         return self._job.cancel_token
-
-    @property
-    def engine(self) -> Engine:
-        if not isinstance(self._worker, ModelWorker):
-            raise TypeError(f"the {self._worker.name} worker holds no model")
-        return self._worker.engine()
-
-    def replace_engine(self, factory: Callable[[], Engine]) -> Engine:
-        """Unload the current model, then load another; on failure none is loaded."""
-        if not isinstance(self._worker, ModelWorker):
-            raise TypeError(f"the {self._worker.name} worker holds no model")
-        return self._worker.replace_engine(factory)
 
     def text(self, text: str) -> None:
         self._job._put(TextDelta(text))
@@ -207,7 +193,7 @@ class Worker:
                 continue
             self._current = job
             try:
-                job._put(Finished(function(JobContext(self, job))))
+                job._put(Finished(function(self._context(job))))
             except ConfidenteError as exc:
                 job._put(Failed(exc, ""))
             except Exception as exc:  # a bug: report it with its traceback, keep the worker alive
@@ -216,35 +202,9 @@ class Worker:
                 self._current = None
         self._release()
 
+    def _context(self, job: Job[Any]) -> JobContext:
+        """What the job's function receives (a worker holding something may offer more)."""
+        return JobContext(job)
+
     def _release(self) -> None:
         """Called on the worker thread as it stops (or at shutdown if it never started)."""
-
-
-class ModelWorker(Worker):
-    """The thread that owns the loaded model."""
-
-    def __init__(self) -> None:
-        super().__init__("model")
-        self._engine: Engine | None = None
-        self._no_engine_reason = "No model is loaded yet."
-
-    def engine(self) -> Engine:
-        """The loaded engine; only for jobs running on this worker."""
-        if self._engine is None:
-            raise ModelError(self._no_engine_reason)
-        return self._engine
-
-    def replace_engine(self, factory: Callable[[], Engine]) -> Engine:
-        self._release()
-        try:
-            engine = factory()
-        except ConfidenteError as exc:
-            self._no_engine_reason = str(exc)
-            raise
-        self._engine = engine
-        return engine
-
-    def _release(self) -> None:
-        if self._engine is not None:
-            self._engine.close()
-            self._engine = None

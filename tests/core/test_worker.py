@@ -1,4 +1,4 @@
-"""The model worker runs jobs one at a time, in order, and survives failures."""
+"""A worker runs jobs one at a time, in order, and survives failures."""
 
 from __future__ import annotations
 
@@ -6,12 +6,12 @@ import threading
 
 import pytest
 
-from app.core.errors import ConfidenteError, ModelError
-from app.core.worker import Failed, Finished, JobContext, ModelWorker, Notice, TextDelta
+from app.core.errors import ConfidenteError
+from app.core.worker import Failed, Finished, JobContext, Notice, TextDelta, Worker
 
 
 def test_jobs_run_in_order_on_one_thread() -> None:
-    worker = ModelWorker()
+    worker = Worker("jobs")
     seen: list[tuple[int, str]] = []
 
     def job(n: int):  # type: ignore[no-untyped-def]
@@ -27,12 +27,12 @@ def test_jobs_run_in_order_on_one_thread() -> None:
     events = [list(j.events()) for j in jobs]
     worker.shutdown()
     assert [n for n, _ in seen] == [0, 1, 2, 3, 4]
-    assert {name for _, name in seen} == {"confidente-model"}
+    assert {name for _, name in seen} == {"confidente-jobs"}
     assert events[2] == [TextDelta("t2"), Notice("n2"), Finished(2)]
 
 
 def test_a_job_cancelled_while_queued_never_runs() -> None:
-    worker = ModelWorker()
+    worker = Worker("jobs")
     gate = threading.Event()
     ran: list[str] = []
     blocker = worker.submit("block", lambda ctx: gate.wait(10))
@@ -47,7 +47,7 @@ def test_a_job_cancelled_while_queued_never_runs() -> None:
 
 
 def test_failures_are_reported_and_the_worker_goes_on() -> None:
-    worker = ModelWorker()
+    worker = Worker("jobs")
 
     def bug(ctx: JobContext) -> None:
         raise KeyError("boom")
@@ -56,14 +56,12 @@ def test_failures_are_reported_and_the_worker_goes_on() -> None:
     assert isinstance(failed, Failed)
     assert not failed.expected
     assert "KeyError" in failed.report
-    with pytest.raises(ModelError, match="No model is loaded"):
-        worker.submit("needs model", lambda ctx: ctx.engine).result()
     assert worker.submit("after", lambda ctx: 42).result() == 42
     worker.shutdown()
 
 
 def test_shutdown_fails_queued_jobs_and_refuses_new_ones() -> None:
-    worker = ModelWorker()
+    worker = Worker("jobs")
     gate, started = threading.Event(), threading.Event()
 
     def block(ctx: JobContext) -> bool:

@@ -24,8 +24,9 @@ from pypdf import PdfReader
 from PySide6.QtCore import QEvent, Qt
 from PySide6.QtWidgets import QApplication, QMessageBox
 
+from app.core.models.worker import ModelWorker
 from app.core.services import Services
-from app.core.worker import JobContext, ModelWorker
+from app.core.worker import JobContext
 from app.gui.collector import GuiThreadCollector
 from app.gui.documents.document_model import DocumentListModel
 from app.gui.main_window import MainWindow

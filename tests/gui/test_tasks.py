@@ -10,7 +10,8 @@ from typing import Any
 import pytest
 
 from app.core.errors import StorageError
-from app.core.worker import Failed, JobContext, ModelWorker
+from app.core.models.worker import ModelWorker
+from app.core.worker import Failed, JobContext
 from app.gui.tasks import TaskManager
 
 PIECES = 2000

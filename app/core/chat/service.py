@@ -39,8 +39,9 @@ from app.core.documents.quotes import find_quotes, unsupported_spans
 from app.core.documents.records import Quote, Source
 from app.core.errors import ConfidenteError, ContextOverflowError
 from app.core.models.engine import Engine, Generation, GenerationStats, Sampling
+from app.core.models.worker import ModelJobContext, ModelWorker
 from app.core.settings import Settings
-from app.core.worker import Job, JobContext, ModelWorker
+from app.core.worker import Job, JobContext
 
 TITLE_LENGTH = 60
 TRIM_TARGET = 0.75  # after a cut, the prompt fills at most this share of its budget
@@ -173,7 +174,7 @@ class ChatService:
         """Queue a new answer to the conversation's last question; the old answer is dropped."""
         settings = self._settings()
 
-        def run(ctx: JobContext) -> ChatReply:
+        def run(ctx: ModelJobContext) -> ChatReply:
             question = self._last_question(conversation_id)
             self._store.delete_messages_from(conversation_id, question.id + 1)
             return self._turn(ctx, conversation_id, question.content, settings, library, question)
@@ -188,7 +189,7 @@ class ChatService:
             raise ConfidenteError("Type a message first.")
         settings = self._settings()
 
-        def run(ctx: JobContext) -> ChatReply:
+        def run(ctx: ModelJobContext) -> ChatReply:
             original = next(
                 (m for m in self._store.messages(conversation_id) if m.id == message_id), None
             )
@@ -207,7 +208,7 @@ class ChatService:
 
     def _turn(
         self,
-        ctx: JobContext,
+        ctx: ModelJobContext,
         conversation_id: int | None,
         text: str,
         settings: Settings,

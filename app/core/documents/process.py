@@ -17,10 +17,12 @@ cancels it there. Submitting never blocks: messages go out through a sender
 thread, which also starts the child on first use (so an app that never touches
 its documents never starts it). If the child dies, what it
 was doing fails with a clear message, and the next request starts a new one;
-the index itself survives a kill at any moment (see `service.py`).
+the index itself survives a kill at any moment (see `ingest.py`).
 
-The child is trusted code (ours), and untrusted files are still read in its
-own sandboxed reader; the pipe carries pickles between the two halves of the app.
+This module is the parent's half (what the app calls); the child's loop is in
+`process_server.py`. The child is trusted code (ours), and untrusted files are
+still read in its own sandboxed reader; the pipe carries pickles between the two
+halves of the app.
 """
 
 from __future__ import annotations
@@ -32,7 +34,6 @@ import multiprocessing
 import os
 import pickle
 import queue
-import signal
 import threading
 import traceback
 import weakref
@@ -47,15 +48,16 @@ from app.core.cancel import CancelToken
 from app.core.documents.document_index import Catalog
 from app.core.documents.extract import ExtractionLimits
 from app.core.documents.language import Language
-from app.core.documents.records import Extracted, FileOutcome, IndexedFile, IngestReport, Source
-from app.core.documents.sandbox import extract_isolated
-from app.core.documents.service import (
+from app.core.documents.libraries import (
     DEFAULT_LIBRARY,
     check_library_name,
     files_of,
-    library_languages,
     library_names,
 )
+from app.core.documents.process_server import CLOSE_SECONDS, serve
+from app.core.documents.records import Extracted, FileOutcome, IndexedFile, IngestReport, Source
+from app.core.documents.sandbox import extract_isolated
+from app.core.documents.search import library_languages
 from app.core.errors import ConfidenteError, DocumentError
 from app.core.paths import AppPaths
 from app.core.settings import Settings
@@ -63,13 +65,9 @@ from app.core.worker import Failed, Finished, Job
 
 T = TypeVar("T")
 
-# What the parent may ask for: jobs stream events back, calls return one value.
-JOBS = frozenset({"add", "reindex", "remove", "delete_library", "warm_up"})
-CALLS = frozenset({"search"})
 # Indexing is background work: on a laptop's few cores the window and the answer being
 # written come first. (Unix niceness; Windows has no os.nice and keeps the default.)
 NICENESS = 10
-_CLOSE_SECONDS = 30.0  # for the child to cancel its job and close the index cleanly
 _STOP = object()
 
 
@@ -223,7 +221,7 @@ class DocumentsProcess:
                 return
             self._closing = True
         self._outbox.put(_STOP)
-        self._sender.join(_CLOSE_SECONDS * 2 + 5)
+        self._sender.join(CLOSE_SECONDS * 2 + 5)
         with self._listing_lock:
             if self._listing is not None:
                 self._listing.close()
@@ -314,7 +312,7 @@ class DocumentsProcess:
             return self._conn, self._process
         conn, child_end = self._context.Pipe(duplex=True)
         process = self._context.Process(
-            target=_serve,
+            target=serve,
             args=(child_end, self._paths, self.limits),
             name="confidente-index",
             # Not a daemon, since daemons may not start the sandboxed reader. It still
@@ -358,7 +356,7 @@ class DocumentsProcess:
             except Exception:  # a reply that does not unpickle (not ours): skip it
                 continue
             self._deliver(kind, call_id, payload)
-        process.join(_CLOSE_SECONDS)
+        process.join(CLOSE_SECONDS)
         with self._lock:
             lost = [i for i, child in self._sent.items() if child is process]
             closing = self._closing
@@ -400,12 +398,12 @@ class DocumentsProcess:
         process, conn = self._process, self._conn
         if process is not None and conn is not None:
             self._write(pickle.dumps(None), conn)  # "close the index and exit"
-            process.join(_CLOSE_SECONDS)
+            process.join(CLOSE_SECONDS)
             if process.is_alive():
                 process.kill()
                 process.join(5)
         for receiver in self._receivers:  # each ends once its child's pipe is closed
-            receiver.join(_CLOSE_SECONDS)
+            receiver.join(CLOSE_SECONDS)
         with self._lock:
             left = list(self._pending)
         for call_id in left:  # queued behind the stop, never sent
@@ -445,91 +443,3 @@ def _settle(
         waiter._put(Failed(error, report))
     else:
         waiter._put(Finished(value))
-
-
-# -- the child -----------------------------------------------------------------
-
-
-def _serve(conn: Connection, paths: AppPaths, limits: ExtractionLimits) -> None:
-    """The child's whole life: run each request on a real DocumentService until told to stop."""
-    from app.core import privacy
-    from app.core.documents.service import DocumentService
-    from app.core.worker import Worker
-
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C is for the parent to handle
-    privacy.apply_offline_environment()
-    privacy.install_network_guard()
-    current = [Settings()]
-    worker = Worker("index")
-    service = DocumentService(worker, paths, lambda: current[0], limits)
-    send_lock = threading.Lock()
-    jobs: dict[int, Job[Any]] = {}
-
-    def reply(kind: str, call_id: int, value: Any) -> None:
-        try:
-            payload = pickle.dumps(value)
-        except Exception:  # something in it does not pickle: send what it says instead
-            payload = pickle.dumps(_plain(value))
-        with send_lock, contextlib.suppress(OSError, ValueError):
-            conn.send_bytes(pickle.dumps((kind, call_id, payload)))
-
-    def forward(call_id: int, job: Job[Any]) -> None:
-        for event in job.events():
-            reply("event", call_id, event)
-        jobs.pop(call_id, None)
-
-    def call(call_id: int, method: str, args: tuple[Any, ...]) -> None:
-        try:
-            reply("result", call_id, getattr(service, method)(*args))
-        except ConfidenteError as error:
-            reply("error", call_id, (error, ""))
-        except Exception as error:
-            reply("error", call_id, (error, traceback.format_exc()))
-
-    while True:
-        try:
-            request = pickle.loads(conn.recv_bytes())
-        except (EOFError, OSError):
-            break  # the app is gone
-        if request is None:
-            break
-        kind, call_id, method, args, settings = request
-        if settings is not None:
-            current[0] = settings
-        if kind == "cancel":
-            job = jobs.get(call_id)
-            if job is not None:
-                job.cancel()
-            continue
-        if kind == "job" and method in JOBS:
-            try:
-                job = getattr(service, method)(*args)
-            except ConfidenteError as error:
-                reply("event", call_id, Failed(error, ""))
-                continue
-            jobs[call_id] = job
-            target: Callable[..., None] = forward
-            arguments: tuple[Any, ...] = (call_id, job)
-        elif kind == "call" and method in CALLS:
-            target, arguments = call, (call_id, method, args)
-        else:
-            reply("error", call_id, (DocumentError(f"Unknown request {method!r}."), ""))
-            continue
-        threading.Thread(target=target, args=arguments, daemon=True).start()
-    worker.shutdown(_CLOSE_SECONDS)
-    service.close()
-
-
-def _plain(value: Any) -> Any:
-    """A stand-in that pickles, for a reply that does not (an exotic exception type)."""
-    if isinstance(value, Failed):
-        return Failed(_plain_error(value.error), value.report)
-    if isinstance(value, tuple) and len(value) == 2 and isinstance(value[0], BaseException):
-        return (_plain_error(value[0]), value[1])
-    return _plain_error(TypeError(f"A {type(value).__name__} result could not be sent back."))
-
-
-def _plain_error(error: BaseException) -> BaseException:
-    if isinstance(error, ConfidenteError):
-        return ConfidenteError(error.message, detail=error.detail)
-    return RuntimeError(f"{type(error).__name__}: {error}")

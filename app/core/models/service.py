@@ -45,9 +45,10 @@ from app.core.models.model_catalog import (
 )
 from app.core.models.starter import ensure_starter_model, is_verified_starter
 from app.core.models.vetting import Vetted, vet_model
+from app.core.models.worker import ModelJobContext, ModelWorker
 from app.core.paths import AppPaths
 from app.core.settings import Settings
-from app.core.worker import Job, JobContext, ModelWorker, Worker
+from app.core.worker import Job, JobContext, Worker
 
 T = TypeVar("T")
 Installed = InstalledModel | InstalledEmbedder  # what a finished download gives
@@ -252,7 +253,7 @@ class ModelService:
     def load(self, settings: Settings) -> Job[ModelInfo]:
         """Queue a (re)load of the model the settings name, checking the file first."""
 
-        def run(ctx: JobContext) -> ModelInfo:
+        def run(ctx: ModelJobContext) -> ModelInfo:
             path = self.resolve_model_path(settings, ctx)
             ctx.progress("Checking the model file", 0, 1)
             vetted = self.vet(path, ctx.cancel)

@@ -17,6 +17,7 @@ from typing import Any, Literal
 from PySide6.QtCore import QCoreApplication, QObject, Signal, Slot
 
 from app.core.documents.api import Documents
+from app.core.documents.libraries import DEFAULT_LIBRARY, check_library_name
 from app.core.documents.records import (
     FileOutcome,
     FileStatus,
@@ -24,7 +25,6 @@ from app.core.documents.records import (
     IngestProgress,
     IngestReport,
 )
-from app.core.documents.service import DEFAULT_LIBRARY, check_library_name
 from app.core.errors import ConfidenteError
 from app.core.worker import Failed, Job
 from app.gui.documents.document_model import row_from_outcome

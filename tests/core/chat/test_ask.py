@@ -9,8 +9,9 @@ from pathlib import Path
 from app.core.chat.prompt import DOCUMENT_RULES, ChatMessage, excerpts_message
 from app.core.chat.service import ChatReply, SourcesFound, answer_language, question_language
 from app.core.documents.records import Quote, Source
+from app.core.models.worker import ModelJobContext
 from app.core.services import Services
-from app.core.worker import Finished, JobContext, TextDelta, Update
+from app.core.worker import Finished, TextDelta, Update
 from tests.cli.test_cli import _run
 
 HOSTILE = (
@@ -81,7 +82,7 @@ def test_excerpts_cannot_pose_as_turns_or_control_tokens(services: Services) -> 
     benign = Source(1, "/docs/boiler.txt", None, "The valve opens at 6.5 bar.", 1.0, 0, 27)
     question = "At what pressure does the valve open?"
 
-    def render(ctx: JobContext) -> tuple[list[int], list[int], list[int]]:
+    def render(ctx: ModelJobContext) -> tuple[list[int], list[int], list[int]]:
         engine = ctx.engine
         control = {engine.tokenize(t)[-1] for t in ("<end_of_turn>", "<start_of_turn>", "<eos>")}
 

@@ -18,7 +18,8 @@ from pathlib import Path
 
 import pytest
 
-from app.core.documents.process import NICENESS, DocumentsProcess, IndexProcessError, _plain
+from app.core.documents.process import NICENESS, DocumentsProcess, IndexProcessError
+from app.core.documents.process_server import _plain
 from app.core.documents.records import FileStatus, IngestProgress, IngestReport
 from app.core.documents.service import DocumentService
 from app.core.errors import ConfidenteError, DocumentError
