@@ -24,7 +24,7 @@ from PySide6.QtCore import QSize, QSizeF, Qt, QUrl, Slot
 from PySide6.QtGui import QColor, QFont, QPalette, QTextCharFormat, QTextOption
 from PySide6.QtWidgets import QFrame, QSizePolicy, QTextBrowser, QWidget
 
-from app.gui.chat.markdown import no_resource
+from app.gui.markdown import no_resource
 
 ZERO_WIDTH_SPACE = "\u200b"
 SOFT_BREAK_RUN = 24  # characters without a break opportunity before one is made

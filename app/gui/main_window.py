@@ -1,71 +1,55 @@
 """The main window: conversations on the left, the chat in the middle, documents on the right.
 
-The model loads in the background (`model_loading`). Sending is allowed while
-it loads: the turn queues behind the load on core's model worker, and the
-banner and the message box say so. After a failed load, sending is refused
-until a retry succeeds. One answer streams at a time;
-Stop or Esc ends it, and leaving the conversation (New chat, another
-conversation) stops it too — the partial answer is kept, marked as stopped.
+The window builds the views and wires them to the controllers that act for
+them: the chat's turns and the conversation on screen (`chat.ChatController`),
+the model's loading (`models.ModelLoader`), the dialogs — Settings
+(`settings.SettingsController`), Models (`models.ModelsDialogController`) and
+the first-run welcome (`welcome`) — and the Documents pane (`documents.DocumentsDock`).
+Its menus are `window_menus`.
+
+The model loads in the background. Sending is allowed while it loads (the turn
+queues behind the load); after a failed load, sending is refused until a retry
+succeeds. One answer streams at a time; Stop or Esc ends it, and leaving the
+conversation stops it too.
 
 Files and folders dropped anywhere on the window go to the library selected in
 the Documents pane; with "Answer from documents" on, questions are answered
-from that library, and the answer's citations open the source viewer.
-
-The window's other parts live in their own modules: the menus (`window_menus`),
-the Documents pane (`documents_dock`), and the dialogs' controllers — Settings
-(`settings_controller`), Models (`models_dialog_controller`) and the first-run
-welcome (`welcome`). A dropped `.gguf` goes to the models, not the library.
-Every text is set in a `retranslate`, run again when the language changes.
+from that library, and the answer's citations open the source viewer. A dropped
+`.gguf` goes to the models, not the library. Every text is set in a
+`retranslate`, run again when the language changes.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import cast
 
-from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, Slot
+from PySide6.QtCore import QCoreApplication, QEvent, Qt, Slot
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QApplication, QMainWindow, QSplitter, QVBoxLayout, QWidget
 
-from app.core.chat.presets import Preset
-from app.core.chat.service import ChatReply, SourcesFound, TurnStarted
-from app.core.chat.storage import Conversation, StoredMessage
-from app.core.errors import ConfidenteError, ModelError
+from app.core.errors import ConfidenteError
 from app.core.models.engine import ModelInfo
 from app.core.privacy import install_network_guard
 from app.core.services import Services
-from app.core.worker import Failed, Job
-from app.gui.chat.chat_view import ChatView, stopped_note
-from app.gui.chat.composer import Composer
-from app.gui.chat.conversation_panel import ConversationPanel
-from app.gui.chat.message_view import MessageView
+from app.gui.chat import ChatController, ChatView, Composer, ConversationPanel
 from app.gui.collector import GuiThreadCollector
-from app.gui.documents.dock import DocumentsDock
-from app.gui.documents.source_viewer import SourceViewer
+from app.gui.documents import DocumentsDock, SourceViewer
 from app.gui.drops import DroppedFiles, FileDropFilter
 from app.gui.errors import ErrorReporter, show_error
 from app.gui.i18n import Retranslated, install_translators, remove_translators
-from app.gui.models.controller import ModelsController
-from app.gui.models.dialog import ModelsDialog
-from app.gui.models.dialog_controller import ModelsDialogController
-from app.gui.models.loading import ModelLoader, ModelState
-from app.gui.settings.controller import SettingsController
-from app.gui.settings.dialog import SettingsDialog
+from app.gui.models import (
+    ModelLoader,
+    ModelsController,
+    ModelsDialog,
+    ModelsDialogController,
+    ModelState,
+)
+from app.gui.settings import SettingsController, SettingsDialog
 from app.gui.status import AppStatusBar, ModelBanner
-from app.gui.tasks import JobBridge, TaskManager
+from app.gui.tasks import TaskManager
 from app.gui.theme import apply_theme
 from app.gui.welcome import WelcomeDialog, Welcomer
 from app.gui.window_menus import WindowMenus
-
-
-@dataclass
-class _Turn:
-    """The answer streaming into the chat pane."""
-
-    bridge: JobBridge
-    answer: MessageView
-    question: MessageView | None = None  # None when an answer is regenerated
-    stopped_by_user: bool = False
 
 
 class MainWindow(Retranslated, QMainWindow):
@@ -76,11 +60,6 @@ class MainWindow(Retranslated, QMainWindow):
         super().__init__(parent)
         self._services = services
         self.tasks = TaskManager(self)
-        self.tasks.call_failed.connect(self.on_background_error)
-        self._conversation_id: int | None = None
-        self._opening: int | None = None  # conversation whose messages are being read
-        self._turn: _Turn | None = None
-        self._editing: MessageView | None = None  # the question being edited in the composer
         self._shut_down = False
         self.setWindowTitle("Confidente")
         self.resize(1280, 760)
@@ -88,22 +67,15 @@ class MainWindow(Retranslated, QMainWindow):
         self._build_documents()
         self._build_controllers()
         self._build_actions()
+        self._connect_chat()
+        # After the chat controller's own slot: it forgets a conversation it was reading.
+        self.tasks.call_failed.connect(self.on_background_error)
         self.retranslate()
         for warning in services.warnings:
             self.chat_view.add_notice(warning)
         self.status.show_loading()
         self.refresh_conversations()
         self.library.start()
-        self._update_actions()
-
-    @property
-    def conversation_id(self) -> int | None:
-        """The conversation on screen, which the next message continues (None: a new one)."""
-        return self._conversation_id
-
-    @property
-    def busy(self) -> bool:
-        return self._turn is not None
 
     def _build_widgets(self) -> None:
         self.panel = ConversationPanel()
@@ -130,20 +102,11 @@ class MainWindow(Retranslated, QMainWindow):
         self.status = AppStatusBar()
         self.setStatusBar(self.status)
 
-        self.panel.conversation_chosen.connect(self.on_conversation_chosen)
-        self.panel.new_chat_requested.connect(self.on_new_chat)
         self.panel.attach(self._services.store, self.tasks)
-        self.panel.conversation_deleted.connect(self.on_conversation_deleted)
-        self.panel.conversation_renamed.connect(lambda *_: self.refresh_conversations())
         self.panel.status_posted.connect(self.on_status_posted)
-        self.composer.submitted.connect(self.on_submitted)
-        self.composer.stop_requested.connect(self.on_stop)
-        self.composer.preset_chosen.connect(self.on_preset_chosen)
         self.composer.show_system_prompt(self._services.settings.system_prompt)
         self.banner.retry_requested.connect(self.load_model)
         self.chat_view.link_refused.connect(self.on_link_refused)
-        self.chat_view.regenerate_requested.connect(self.on_regenerate_requested)
-        self.chat_view.edit_requested.connect(self.on_edit_requested)
         self.composer.editor.setFocus()
 
     def _build_documents(self) -> None:
@@ -166,11 +129,21 @@ class MainWindow(Retranslated, QMainWindow):
             target.installEventFilter(self.drops)
 
     def _build_controllers(self) -> None:
-        """The model's loading, and the dialogs' controllers: settings, models, welcome."""
+        """The model's loading, the chat's turns, and the dialogs' controllers: settings,
+        models, welcome."""
         services = self._services
         self.loader = ModelLoader(services, self.tasks, self.banner, self.status, self)
-        self.loader.state_changed.connect(self.on_model_state_changed)
         self.loader.notice_received.connect(self.on_notice)
+        self.chat_controller = ChatController(
+            services,
+            self.tasks,
+            self.loader,
+            chat_view=self.chat_view,
+            composer=self.composer,
+            panel=self.panel,
+            status=self.status,
+            window=self,
+        )
         self.models = ModelsController(services.models, self.tasks, lambda: services.settings, self)
         self.models_dialogs = ModelsDialogController(self.models, self)
         self.models_dialogs.model_changed.connect(self.load_model)
@@ -184,11 +157,9 @@ class MainWindow(Retranslated, QMainWindow):
     def _build_actions(self) -> None:
         self.menus = WindowMenus(self, self.documents_dock.toggleViewAction())
         self.new_chat_action = self.menus.new_chat_action
-        self.new_chat_action.triggered.connect(self.on_new_chat)
         self.search_action = self.menus.search_action
         self.search_action.triggered.connect(self.panel.focus_search)
         self.stop_action = self.menus.stop_action
-        self.stop_action.triggered.connect(self.on_stop)
         self.settings_action = self.menus.settings_action
         self.settings_action.triggered.connect(self.show_settings)
         self.menus.quit_action.triggered.connect(self.close)
@@ -200,11 +171,58 @@ class MainWindow(Retranslated, QMainWindow):
         self.retry_action = self.menus.retry_action
         self.retry_action.triggered.connect(self.load_model)
 
+    def _connect_chat(self) -> None:
+        """What the user does in the chat, the conversation list and the Chat menu, to
+        the chat controller; what it allows, to the window's actions."""
+        chat = self.chat_controller
+        self.composer.submitted.connect(chat.on_submitted)
+        self.composer.stop_requested.connect(chat.on_stop)
+        self.composer.preset_chosen.connect(chat.on_preset_chosen)
+        self.chat_view.regenerate_requested.connect(chat.on_regenerate_requested)
+        self.chat_view.edit_requested.connect(chat.on_edit_requested)
+        self.panel.conversation_chosen.connect(chat.on_conversation_chosen)
+        self.panel.new_chat_requested.connect(chat.on_new_chat)
+        self.panel.conversation_deleted.connect(chat.on_conversation_deleted)
+        self.panel.conversation_renamed.connect(lambda *_: chat.refresh_conversations())
+        self.new_chat_action.triggered.connect(chat.on_new_chat)
+        self.stop_action.triggered.connect(chat.on_stop)
+        chat.actions_changed.connect(self.on_chat_actions_changed)
+
     def retranslate(self) -> None:
         """The window's own texts in the interface's language; its panels retranslate
         themselves on the same `LanguageChange` event."""
         self.menus.retranslate()
-        self._update_actions()  # the composer's hint
+        self.chat_controller.update_actions()  # the composer's hint
+
+    @Slot()
+    def on_chat_actions_changed(self) -> None:
+        chat = self.chat_controller
+        self.stop_action.setEnabled(chat.busy or chat.editing)
+        self.retry_action.setEnabled(self.model_state == "failed")
+
+    # --- the chat: its controller's, here for tests and scripts ---------------------
+
+    @property
+    def conversation_id(self) -> int | None:
+        """The conversation on screen, which the next message continues (None: a new one)."""
+        return self.chat_controller.conversation_id
+
+    @property
+    def busy(self) -> bool:
+        """An answer is streaming."""
+        return self.chat_controller.busy
+
+    def on_submitted(self, text: str) -> None:
+        self.chat_controller.on_submitted(text)
+
+    def on_conversation_chosen(self, conversation_id: int) -> None:
+        self.chat_controller.on_conversation_chosen(conversation_id)
+
+    def on_new_chat(self) -> None:
+        self.chat_controller.on_new_chat()
+
+    def refresh_conversations(self) -> None:
+        self.chat_controller.refresh_conversations()
 
     # --- the model ---------------------------------------------------------------
 
@@ -220,12 +238,6 @@ class MainWindow(Retranslated, QMainWindow):
     @Slot()
     def load_model(self) -> None:
         self.loader.load()
-
-    @Slot(str)
-    def on_model_state_changed(self, state: str) -> None:
-        if state == "ready" and self._turn is not None:
-            self._turn.answer.set_note("")  # no longer waiting for the model
-        self._update_actions()
 
     # --- settings, models, welcome: their controllers ------------------------------
 
@@ -263,254 +275,6 @@ class MainWindow(Retranslated, QMainWindow):
     @Slot(str, int)
     def on_status_posted(self, message: str, timeout_ms: int) -> None:
         self.status.showMessage(message, timeout_ms)
-
-    # --- sending and answers -----------------------------------------------------
-
-    @Slot(str)
-    def on_submitted(self, text: str) -> None:
-        if not text.strip() or not self._can_send():
-            return
-        editing = self._editing
-        chat = self._services.chat
-        try:
-            if editing is not None and self._conversation_id is not None:
-                assert editing.message_id is not None
-                job = chat.edit(
-                    self._conversation_id,
-                    editing.message_id,
-                    text,
-                    library=self.composer.library(),
-                )
-            else:
-                preset = self.composer.chosen_preset()
-                job = chat.send(
-                    self._conversation_id,
-                    text,
-                    library=self.composer.library(),
-                    system_prompt=preset.prompt if preset is not None else None,
-                )
-        except ConfidenteError as error:
-            show_error(self, error)
-            return
-        if editing is not None:
-            self._set_editing(None)
-            self.chat_view.remove_from(editing)
-        self.composer.clear()
-        question = self.chat_view.add_message("user", text.strip())
-        self._follow_answer(job, question)
-
-    @Slot(object)
-    def on_regenerate_requested(self, view: object) -> None:
-        """A new answer to the last question, in place of `view` (the last answer)."""
-        if self._conversation_id is None or not self._can_send():
-            return
-        try:
-            job = self._services.chat.regenerate(
-                self._conversation_id, library=self.composer.library()
-            )
-        except ConfidenteError as error:
-            show_error(self, error)
-            return
-        self._set_editing(None)
-        self.chat_view.remove_from(cast(MessageView, view))
-        self._follow_answer(job, None)
-
-    @Slot(object)
-    def on_edit_requested(self, view: object) -> None:
-        """Put a question back in the composer; sending replaces it and what followed."""
-        message = cast(MessageView, view)
-        if not self._can_send():
-            return
-        self._set_editing(message)
-        self.composer.editor.setPlainText(message.text)
-        self.composer.editor.setFocus()
-
-    def _set_editing(self, view: MessageView | None) -> None:
-        was_editing, self._editing = self._editing is not None, view
-        if view is not None:
-            self.status.showMessage(
-                self.tr(
-                    "Editing your message: send to replace it (and what followed), Esc to cancel."
-                )
-            )
-        elif was_editing:
-            self.status.clearMessage()
-        self._update_actions()
-
-    def _follow_answer(self, job: Job[ChatReply], question: MessageView | None) -> None:
-        answer = self.chat_view.add_message("assistant")
-        if self.model_state == "loading":
-            answer.set_note(self.tr("Waiting for the model to load…"))
-        bridge = self.tasks.follow(job)
-        self._turn = _Turn(bridge, answer, question)
-        bridge.text_changed.connect(self.on_answer_text)
-        bridge.notice_received.connect(self.on_turn_notice)
-        bridge.updated.connect(self.on_turn_update)
-        bridge.finished.connect(self.on_answer_finished)
-        bridge.failed.connect(self.on_answer_failed)
-        self._update_actions()
-
-    @Slot(str)
-    def on_answer_text(self, text: str) -> None:
-        if self._turn is not None and self.sender() is self._turn.bridge:
-            self._turn.answer.set_note("")
-            self._turn.answer.set_text(text.strip())
-
-    @Slot(str)
-    def on_turn_notice(self, message: str) -> None:
-        if self._turn is not None and self.sender() is self._turn.bridge:
-            self.chat_view.add_notice(message, before=self._turn.answer)
-        self.status.showMessage(message, 10_000)
-
-    @Slot(object)
-    def on_turn_update(self, value: object) -> None:
-        """The question is saved: its conversation is now the one on screen, and listed.
-        Or the passages of a document answer are chosen: the answer will cite them, and
-        the sentences of them that answer the question are shown at once."""
-        turn = self._turn
-        if turn is None or self.sender() is not turn.bridge:
-            return
-        if isinstance(value, TurnStarted):
-            self._conversation_id = value.conversation_id
-            if turn.question is not None:
-                turn.question.message_id = value.question.id
-            self.refresh_conversations()
-        elif isinstance(value, SourcesFound):
-            turn.answer.set_sources(value.sources)
-            turn.answer.set_quotes(value.quotes)
-
-    @Slot(object)
-    def on_answer_finished(self, result: object) -> None:
-        reply = cast(ChatReply, result)
-        self.status.show_speed(reply.stats)
-        turn = self._take_turn(self.sender())
-        if turn is not None:
-            self._conversation_id = reply.conversation_id
-            turn.answer.message_id = reply.message.id
-            turn.answer.set_sources(reply.sources)
-            if reply.quotes:  # else those of SourcesFound stay, whatever the model wrote
-                turn.answer.set_quotes(reply.quotes)
-            turn.answer.set_text(reply.message.content)
-            turn.answer.set_unsupported(reply.unsupported)
-            if reply.message.stopped:
-                turn.answer.set_note(stopped_note())
-            elif not reply.message.content:
-                turn.answer.set_note(self.tr("The model gave no answer."))
-        self.refresh_conversations()
-        self._update_actions()
-
-    @Slot(object)
-    def on_answer_failed(self, failed: object) -> None:
-        failure = cast(Failed, failed)
-        turn = self._take_turn(self.sender())
-        if turn is not None:
-            reason = (
-                str(failure.error) if failure.expected else self.tr("something went wrong inside.")
-            )
-            turn.answer.set_note(self.tr("No answer: {reason}").format(reason=reason))
-            already_told = isinstance(failure.error, ModelError) and self.model_state == "failed"
-            if not (failure.expected and (turn.stopped_by_user or already_told)):
-                show_error(self, failure.error, failure.report)
-        elif not failure.expected:
-            show_error(self, failure.error, failure.report)
-        self.refresh_conversations()  # the question was saved even if no answer came
-        self._update_actions()
-
-    @Slot()
-    def on_stop(self) -> None:
-        """Esc: stop the answer; with none under way, stop editing a message."""
-        if self._turn is not None:
-            self._turn.stopped_by_user = True
-            self._turn.bridge.cancel()
-            self.status.showMessage(self.tr("Stopping…"), 3000)
-        elif self._editing is not None:
-            self._set_editing(None)
-            self.composer.clear()
-
-    def _take_turn(self, sender: QObject | None) -> _Turn | None:
-        """The current turn if `sender` is its bridge; it is then no longer current."""
-        turn = self._turn
-        if turn is None or sender is not turn.bridge:
-            return None
-        self._turn = None
-        return turn
-
-    def _leave_turn(self) -> None:
-        """Stop the answer on screen: the user moved to another conversation."""
-        if self._turn is not None:
-            self._turn.bridge.cancel()
-            self._turn = None
-
-    def _can_send(self) -> bool:
-        return self.model_state != "failed" and self._turn is None and self._opening is None
-
-    def _update_actions(self) -> None:
-        self.composer.set_sending_allowed(self._can_send(), self.loader.hint())
-        self.composer.set_stop_allowed(self.busy)
-        self.stop_action.setEnabled(self.busy or self._editing is not None)
-        self.retry_action.setEnabled(self.model_state == "failed")
-        self.chat_view.set_message_actions(self._can_send() and self._conversation_id is not None)
-
-    # --- conversations -----------------------------------------------------------
-
-    def refresh_conversations(self) -> None:
-        self.tasks.run_in_background(
-            self._services.store.list_conversations, self._show_conversations
-        )
-
-    def _show_conversations(self, conversations: list[Conversation]) -> None:
-        self.panel.show_conversations(conversations, self._conversation_id)
-
-    @Slot(int)
-    def on_conversation_chosen(self, conversation_id: int) -> None:
-        if conversation_id == self._conversation_id:
-            return
-        self._leave_turn()
-        self._conversation_id = self._opening = conversation_id
-        self.chat_view.clear()
-        store = self._services.store
-        self.tasks.run_in_background(
-            lambda: (store.get_conversation(conversation_id), store.messages(conversation_id)),
-            lambda opened: self._show_opened(conversation_id, *opened),
-        )
-        self._update_actions()
-
-    def _show_opened(
-        self, conversation_id: int, conversation: Conversation, messages: list[StoredMessage]
-    ) -> None:
-        if self._opening != conversation_id:
-            return  # the user has moved on
-        self._opening = None
-        self.composer.show_system_prompt(
-            conversation.system_prompt or self._services.settings.system_prompt
-        )
-        self.chat_view.show_messages(messages)
-        self._update_actions()
-
-    @Slot(int)
-    def on_conversation_deleted(self, conversation_id: int) -> None:
-        """Deleted from the panel: if it was on screen, start a new chat in its place."""
-        if conversation_id in (self._conversation_id, self._opening):
-            self.on_new_chat()  # also stops an answer streaming into it
-        self.refresh_conversations()
-
-    @Slot(object)
-    def on_preset_chosen(self, chosen: object) -> None:
-        """A system prompt preset for this conversation (a new one gets it with its first
-        message)."""
-        if self._conversation_id is not None:
-            self.panel.save_preset(self._conversation_id, cast(Preset, chosen))
-
-    @Slot()
-    def on_new_chat(self) -> None:
-        self._leave_turn()
-        self._set_editing(None)
-        self.composer.show_system_prompt(self._services.settings.system_prompt)
-        self._conversation_id = self._opening = None
-        self.chat_view.clear()
-        self.panel.select(None)
-        self.composer.editor.setFocus()
-        self._update_actions()
 
     # --- documents -------------------------------------------------------------
 
@@ -551,12 +315,10 @@ class MainWindow(Retranslated, QMainWindow):
 
     @Slot(object, str)
     def on_background_error(self, error: BaseException, report: str) -> None:
-        self._opening = None
-        self._update_actions()
         show_error(self, error, report)
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        self._leave_turn()
+        self.chat_controller.leave_turn()
         self.documents_dock.close_viewer()
         if self.models_dialog is not None:
             self.models_dialog.close()
@@ -572,7 +334,7 @@ class MainWindow(Retranslated, QMainWindow):
             return
         self._shut_down = True
         self.welcomer.stop()
-        self._leave_turn()
+        self.chat_controller.leave_turn()
         self.tasks.stop()  # pending store reads finish first: the store is still open
         self._services.close()  # cancels queued jobs and joins the model worker
         self.tasks.join()  # reader threads have had their jobs' last events

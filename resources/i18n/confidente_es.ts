@@ -143,6 +143,33 @@
     </message>
 </context>
 <context>
+    <name>ChatController</name>
+    <message>
+        <source>Editing your message: send to replace it (and what followed), Esc to cancel.</source>
+        <translation>Editando tu mensaje: envíalo para sustituirlo (junto con lo que venía después), Esc para cancelar.</translation>
+    </message>
+    <message>
+        <source>Waiting for the model to load…</source>
+        <translation>Esperando a que cargue el modelo…</translation>
+    </message>
+    <message>
+        <source>The model gave no answer.</source>
+        <translation>El modelo no ha dado ninguna respuesta.</translation>
+    </message>
+    <message>
+        <source>something went wrong inside.</source>
+        <translation>algo ha fallado internamente.</translation>
+    </message>
+    <message>
+        <source>No answer: {reason}</source>
+        <translation>Sin respuesta: {reason}</translation>
+    </message>
+    <message>
+        <source>Stopping…</source>
+        <translation>Deteniendo…</translation>
+    </message>
+</context>
+<context>
     <name>ChatView</name>
     <message>
         <source>Stopped before the end.</source>
@@ -211,6 +238,66 @@ Todo se queda en este ordenador: nada de lo que escribes se envía a ninguna par
     </message>
 </context>
 <context>
+    <name>ConversationActions</name>
+    <message>
+        <source>Conversation</source>
+        <comment>the file name of an export of an untitled one</comment>
+        <translation>Conversación</translation>
+    </message>
+    <message>
+        <source>Rename…</source>
+        <translation>Cambiar el nombre…</translation>
+    </message>
+    <message>
+        <source>Delete…</source>
+        <translation>Eliminar…</translation>
+    </message>
+    <message>
+        <source>Export as Markdown…</source>
+        <translation>Exportar como Markdown…</translation>
+    </message>
+    <message>
+        <source>Export as PDF…</source>
+        <translation>Exportar como PDF…</translation>
+    </message>
+    <message>
+        <source>Rename conversation</source>
+        <translation>Cambiar el nombre de la conversación</translation>
+    </message>
+    <message>
+        <source>New title:</source>
+        <translation>Título nuevo:</translation>
+    </message>
+    <message>
+        <source>Renamed to “{title}”.</source>
+        <translation>Nombre cambiado a «{title}».</translation>
+    </message>
+    <message>
+        <source>Delete conversation</source>
+        <translation>Eliminar la conversación</translation>
+    </message>
+    <message>
+        <source>Delete the conversation “{title}” and all its messages? They are erased from this computer and cannot be recovered.</source>
+        <translation>¿Eliminar la conversación «{title}» y todos sus mensajes? Se borran de este ordenador y no se podrán recuperar.</translation>
+    </message>
+    <message>
+        <source>Conversation deleted.</source>
+        <translation>Conversación eliminada.</translation>
+    </message>
+    <message>
+        <source>Conversation exported to {path}</source>
+        <translation>Conversación exportada a {path}</translation>
+    </message>
+    <message>
+        <source>Export as Markdown</source>
+        <translation>Exportar como Markdown</translation>
+    </message>
+    <message>
+        <source>Export as PDF</source>
+        <translation>Exportar como PDF</translation>
+    </message>
+</context>
+<context>
     <name>ConversationListModel</name>
     <message>
         <source>{title}
@@ -221,15 +308,6 @@ Last message: {when}</source>
 </context>
 <context>
     <name>ConversationPanel</name>
-    <message>
-        <source>Conversation</source>
-        <comment>the file name of an export of an untitled one</comment>
-        <translation>Conversación</translation>
-    </message>
-    <message>
-        <source>Conversation exported to {path}</source>
-        <translation>Conversación exportada a {path}</translation>
-    </message>
     <message>
         <source>Conversations</source>
         <translation>Conversaciones</translation>
@@ -259,22 +337,6 @@ Last message: {when}</source>
         <translation>Buscar en los títulos y mensajes de todas las conversaciones (Ctrl+F)</translation>
     </message>
     <message>
-        <source>Rename…</source>
-        <translation>Cambiar el nombre…</translation>
-    </message>
-    <message>
-        <source>Delete…</source>
-        <translation>Eliminar…</translation>
-    </message>
-    <message>
-        <source>Export as Markdown…</source>
-        <translation>Exportar como Markdown…</translation>
-    </message>
-    <message>
-        <source>Export as PDF…</source>
-        <translation>Exportar como PDF…</translation>
-    </message>
-    <message>
         <source>Conversation actions</source>
         <translation>Acciones de la conversación</translation>
     </message>
@@ -285,38 +347,6 @@ Last message: {when}</source>
     <message>
         <source>From the next answer: {preset}.</source>
         <translation>A partir de la próxima respuesta: {preset}.</translation>
-    </message>
-    <message>
-        <source>Rename conversation</source>
-        <translation>Cambiar el nombre de la conversación</translation>
-    </message>
-    <message>
-        <source>New title:</source>
-        <translation>Título nuevo:</translation>
-    </message>
-    <message>
-        <source>Renamed to “{title}”.</source>
-        <translation>Nombre cambiado a «{title}».</translation>
-    </message>
-    <message>
-        <source>Delete conversation</source>
-        <translation>Eliminar la conversación</translation>
-    </message>
-    <message>
-        <source>Delete the conversation “{title}” and all its messages? They are erased from this computer and cannot be recovered.</source>
-        <translation>¿Eliminar la conversación «{title}» y todos sus mensajes? Se borran de este ordenador y no se podrán recuperar.</translation>
-    </message>
-    <message>
-        <source>Conversation deleted.</source>
-        <translation>Conversación eliminada.</translation>
-    </message>
-    <message>
-        <source>Export as Markdown</source>
-        <translation>Exportar como Markdown</translation>
-    </message>
-    <message>
-        <source>Export as PDF</source>
-        <translation>Exportar como PDF</translation>
     </message>
 </context>
 <context>
@@ -916,30 +946,6 @@ Arrastra archivos o carpetas a cualquier parte de la ventana, o pulsa Añadir ar
 </context>
 <context>
     <name>MainWindow</name>
-    <message>
-        <source>something went wrong inside.</source>
-        <translation>algo ha fallado internamente.</translation>
-    </message>
-    <message>
-        <source>Editing your message: send to replace it (and what followed), Esc to cancel.</source>
-        <translation>Editando tu mensaje: envíalo para sustituirlo (junto con lo que venía después), Esc para cancelar.</translation>
-    </message>
-    <message>
-        <source>Waiting for the model to load…</source>
-        <translation>Esperando a que cargue el modelo…</translation>
-    </message>
-    <message>
-        <source>The model gave no answer.</source>
-        <translation>El modelo no ha dado ninguna respuesta.</translation>
-    </message>
-    <message>
-        <source>No answer: {reason}</source>
-        <translation>Sin respuesta: {reason}</translation>
-    </message>
-    <message>
-        <source>Stopping…</source>
-        <translation>Deteniendo…</translation>
-    </message>
     <message>
         <source>Links are not opened from Confidente: {url}</source>
         <translation>Los enlaces no se abren desde Confidente: {url}</translation>
@@ -1708,22 +1714,6 @@ Abrir este fragmento</translation>
         <translation>&amp;Fuentes por respuesta con documentos:</translation>
     </message>
     <message>
-        <source>A folder holding a sentence-transformers model; leave empty for the built-in one</source>
-        <translation>Una carpeta con un modelo de sentence-transformers; déjalo vacío para usar el integrado</translation>
-    </message>
-    <message>
-        <source>&amp;Browse…</source>
-        <translation>E&amp;xaminar…</translation>
-    </message>
-    <message>
-        <source>Browse for an embedding model folder</source>
-        <translation>Buscar la carpeta de un modelo de embeddings</translation>
-    </message>
-    <message>
-        <source>Choose the folder of an embedding model</source>
-        <translation>Elegir la carpeta de un modelo de embeddings</translation>
-    </message>
-    <message>
         <source> characters</source>
         <translation> caracteres</translation>
     </message>
@@ -1734,10 +1724,6 @@ Abrir este fragmento</translation>
     <message>
         <source>Text repeated between neighbouring passages; at most half a passage.</source>
         <translation>Texto que se repite entre fragmentos contiguos; como mucho, medio fragmento.</translation>
-    </message>
-    <message>
-        <source>&amp;Embedding model folder:</source>
-        <translation>&amp;Carpeta del modelo de embeddings:</translation>
     </message>
     <message>
         <source>Chunk si&amp;ze:</source>
@@ -1790,10 +1776,6 @@ Abrir este fragmento</translation>
     <message>
         <source>&amp;Font size:</source>
         <translation>Tamaño de &amp;letra:</translation>
-    </message>
-    <message>
-        <source>Choose an embedding model folder</source>
-        <translation>Elegir la carpeta de un modelo de embeddings</translation>
     </message>
 </context>
 <context>

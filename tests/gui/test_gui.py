@@ -84,9 +84,9 @@ def test_sending_streams_the_answer_and_lists_the_conversation(
     assert messages[0].text == "Say hello to Ana."
     answer = messages[1]
 
-    assert window._turn is not None
+    assert window.chat_controller._turn is not None
     updates: list[str] = []
-    window._turn.bridge.text_changed.connect(updates.append)
+    window.chat_controller._turn.bridge.text_changed.connect(updates.append)
     qtbot.waitUntil(lambda: bool(answer.text), timeout=ANSWER_TIMEOUT_MS)
     wait_answered(qtbot, window)
 

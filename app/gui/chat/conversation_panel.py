@@ -1,90 +1,54 @@
 """The left column: New chat, a search field, and the stored conversations, newest first.
 
-The window fills the list (`show_conversations`); the panel runs what is done
-to one conversation — search, rename, delete, export — against the store it is
-given by `attach`. Every store call and every file write goes through the
-window's `TaskManager.run_in_background`; only laying out a PDF stays on the GUI
-thread (see `export_pdf`). Dialogs are opened with `open()`, so no nested event
-loop runs; the methods that open one return it.
+The window fills the list (`show_conversations`); the panel searches the store
+it is given by `attach`, through the window's `TaskManager.run_in_background`.
+What is done to one conversation — rename, delete, export — is
+`ConversationActions`', offered here in each list's context menu, on the ⋯
+button and on keys; the panel follows what they did in its lists.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
-from pathlib import Path
 
-from PySide6.QtCore import (
-    QCoreApplication,
-    QEvent,
-    QModelIndex,
-    QObject,
-    QPoint,
-    QStandardPaths,
-    Qt,
-    QTimer,
-    Signal,
-    Slot,
-)
-from PySide6.QtGui import QAction, QGuiApplication, QKeyEvent, QKeySequence
+from PySide6.QtCore import QEvent, QModelIndex, QObject, QPoint, Qt, QTimer, Signal, Slot
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QDialogButtonBox,
-    QFileDialog,
     QHBoxLayout,
-    QInputDialog,
     QLabel,
     QLineEdit,
     QListView,
-    QMenu,
-    QMessageBox,
     QPushButton,
     QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
-from app.core.chat.export import conversation_markdown, write_export
 from app.core.chat.presets import Preset
-from app.core.chat.storage import (
-    MAX_TITLE_LENGTH,
-    Conversation,
-    ConversationStore,
-    SearchHit,
-    clean_title,
-)
-from app.core.errors import StorageError
+from app.core.chat.storage import Conversation, ConversationStore, SearchHit
 from app.gui.chat.composer import preset_label
+from app.gui.chat.conversation_actions import ConversationActions
 from app.gui.chat.conversation_model import ConversationListModel, SearchHitModel
-from app.gui.chat.export_pdf import pdf_bytes
-from app.gui.errors import show_error
 from app.gui.i18n import Retranslated
 from app.gui.tasks import TaskManager
 
 SEARCH_DELAY_MS = 200  # typing pauses this long before the search runs
 SEARCH_LIMIT = 100
-_UNSAFE_IN_FILE_NAMES = re.compile(r'[\\/:*?"<>|\x00-\x1f]+')
-
-
-def suggested_file_name(title: str, suffix: str) -> str:
-    """A file name made from a conversation's title, safe on every system."""
-    stem = _UNSAFE_IN_FILE_NAMES.sub(" ", title)
-    stem = " ".join(stem.split()).strip(". ")[:80].rstrip(". ") or QCoreApplication.translate(
-        "ConversationPanel", "Conversation", "the file name of an export of an untitled one"
-    )
-    return f"{stem}{suffix}"
 
 
 class ConversationPanel(Retranslated, QWidget):
-    """Lists and searches conversations; renames, deletes and exports one.
+    """Lists and searches conversations; its `conversation_actions` rename, delete and
+    export the current one.
 
     Signals:
         conversation_chosen(int): the user clicked (or pressed Enter on) a conversation,
             or a search hit in it.
         new_chat_requested(): the user pressed New chat.
-        conversation_renamed(int, str): a conversation was renamed (id, new title) in the store.
-        conversation_deleted(int): a conversation and its messages were deleted from the store.
-        conversation_exported(str): a conversation was written to this file.
+        conversation_renamed(int, str): a conversation was renamed (id, new title) in the
+            store, and in the list.
+        conversation_deleted(int): a conversation and its messages were deleted from the
+            store, and from the list.
         status_posted(str, int): what was done, for the status bar, and for how long (ms).
     """
 
@@ -92,7 +56,6 @@ class ConversationPanel(Retranslated, QWidget):
     new_chat_requested = Signal()
     conversation_renamed = Signal(int, str)
     conversation_deleted = Signal(int)
-    conversation_exported = Signal(str)
     status_posted = Signal(str, int)
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -139,11 +102,6 @@ class ConversationPanel(Retranslated, QWidget):
             view.customContextMenuRequested.connect(self.on_context_menu)
             view.selectionModel().currentChanged.connect(self.on_current_changed)
         self.new_chat_button.clicked.connect(self.new_chat_requested)
-        self.conversation_exported.connect(
-            lambda path: self.status_posted.emit(
-                self.tr("Conversation exported to {path}").format(path=path), 10_000
-            )
-        )
         self.search_field.textChanged.connect(self.on_search_text_changed)
         self.search_field.returnPressed.connect(self.run_search)
         self._update_actions()
@@ -163,10 +121,7 @@ class ConversationPanel(Retranslated, QWidget):
         self.search_field.setToolTip(
             self.tr("Search the titles and messages of all conversations (Ctrl+F)")
         )
-        self.rename_action.setText(self.tr("Rename…"))
-        self.delete_action.setText(self.tr("Delete…"))
-        self.export_markdown_action.setText(self.tr("Export as Markdown…"))
-        self.export_pdf_action.setText(self.tr("Export as PDF…"))
+        self.conversation_actions.retranslate()
         self.actions_button.setAccessibleName(self.tr("Conversation actions"))
         self.actions_button.setToolTip(
             self.tr("Rename, delete or export the selected conversation")
@@ -187,41 +142,22 @@ class ConversationPanel(Retranslated, QWidget):
     def _build_actions(self) -> None:
         """One set of actions on the current conversation: in the context menu, in the
         ⋯ button's menu, and on keys while a list has the focus."""
-        self.rename_action = QAction(self)
-        self.rename_action.setShortcut(QKeySequence(Qt.Key.Key_F2))
-        self.rename_action.triggered.connect(self.ask_rename)
-        self.delete_action = QAction(self)
-        self.delete_action.setShortcut(QKeySequence(QKeySequence.StandardKey.Delete))
-        self.delete_action.triggered.connect(self.confirm_delete)
-        self.export_markdown_action = QAction(self)
-        self.export_markdown_action.triggered.connect(self.ask_export_markdown)
-        self.export_pdf_action = QAction(self)
-        self.export_pdf_action.triggered.connect(self.ask_export_pdf)
-        self.conversation_actions = (
-            self.rename_action,
-            self.delete_action,
-            self.export_markdown_action,
-            self.export_pdf_action,
-        )
-        self.actions_menu = QMenu(self)
-        self.actions_menu.addActions([self.rename_action, self.delete_action])
-        self.actions_menu.addSeparator()
-        self.actions_menu.addActions([self.export_markdown_action, self.export_pdf_action])
+        actions = self.conversation_actions = ConversationActions(self.current_conversation, self)
+        actions.renamed.connect(self._on_renamed)
+        actions.deleted.connect(self._on_deleted)
+        actions.status_posted.connect(self.status_posted)
         for view in (self.list, self.hit_list):
-            for action in (self.rename_action, self.delete_action):
-                view.addAction(action)
-        for action in (self.rename_action, self.delete_action):
-            # Only while a list has the focus: Delete in the search field deletes text.
-            action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            view.addActions(list(actions.keyed))
         self.actions_button = QToolButton()
         self.actions_button.setText("⋯")
-        self.actions_button.setMenu(self.actions_menu)
+        self.actions_button.setMenu(actions.menu)
         self.actions_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
 
     def attach(self, store: ConversationStore, tasks: TaskManager) -> None:
         """Work on `store`, through `tasks`; until then search and the actions do nothing."""
         self._store = store
         self._tasks = tasks
+        self.conversation_actions.attach(store, tasks)
         self._update_actions()
 
     # --- the list ------------------------------------------------------------------
@@ -278,8 +214,7 @@ class ConversationPanel(Retranslated, QWidget):
 
     def _update_actions(self) -> None:
         enabled = self._store is not None and self.current_conversation() is not None
-        for action in self.conversation_actions:
-            action.setEnabled(enabled)
+        self.conversation_actions.set_enabled(enabled)
         self.actions_button.setEnabled(enabled)
 
     @Slot(QPoint)
@@ -292,7 +227,7 @@ class ConversationPanel(Retranslated, QWidget):
             return
         view.setCurrentIndex(index)
         self._update_actions()
-        self.actions_menu.popup(view.viewport().mapToGlobal(position))
+        self.conversation_actions.menu.popup(view.viewport().mapToGlobal(position))
 
     # --- search --------------------------------------------------------------------
 
@@ -379,180 +314,19 @@ class ConversationPanel(Retranslated, QWidget):
             ),
         )
 
-    # --- rename --------------------------------------------------------------------
+    # --- after an action ---------------------------------------------------------------
 
-    @Slot()
-    def ask_rename(self) -> QInputDialog | None:
-        """Ask for the current conversation's new title; OK is refused while it is empty."""
-        target = self.current_conversation()
-        if target is None or self._store is None:
-            return None
-        conversation_id, title = target
-        dialog = QInputDialog(self)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.setWindowTitle(self.tr("Rename conversation"))
-        dialog.setLabelText(self.tr("New title:"))
-        dialog.setTextEchoMode(QLineEdit.EchoMode.Normal)
-        dialog.setTextValue(title)
-        dialog.textValueSelected.connect(lambda text: self.rename(conversation_id, text))
-        dialog.open()
-        editor = dialog.findChild(QLineEdit)
-        if editor is not None:
-            editor.setMaxLength(MAX_TITLE_LENGTH)
-            editor.selectAll()
-        buttons = dialog.findChild(QDialogButtonBox)
-        ok = buttons.button(QDialogButtonBox.StandardButton.Ok) if buttons is not None else None
-        if ok is not None:
-            dialog.textValueChanged.connect(lambda text: ok.setEnabled(bool(text.strip())))
-        return dialog
-
-    def rename(self, conversation_id: int, title: str) -> None:
-        """Store the new title (an empty or too long one is refused and said why)."""
-        if self._store is None or self._tasks is None:
-            return
-        try:
-            title = clean_title(title)
-        except StorageError as error:
-            show_error(self, error, title=self.tr("Rename conversation"))
-            return
-        store = self._store
-        self._tasks.run_in_background(
-            lambda: store.rename_conversation(conversation_id, title),
-            self._on_renamed,
-        )
-
-    def _on_renamed(self, conversation: Conversation) -> None:
-        self.model.rename(conversation.id, conversation.title)
+    @Slot(int, str)
+    def _on_renamed(self, conversation_id: int, title: str) -> None:
+        self.model.rename(conversation_id, title)
         if self.searching:
             self.run_search()
-        self.conversation_renamed.emit(conversation.id, conversation.title)
-        self.status_posted.emit(
-            self.tr("Renamed to “{title}”.").format(title=conversation.title), 5000
-        )
+        self.conversation_renamed.emit(conversation_id, title)
 
-    # --- delete --------------------------------------------------------------------
-
-    @Slot()
-    def confirm_delete(self) -> QMessageBox | None:
-        """Ask before deleting the current conversation; once confirmed it is deleted and
-        `conversation_deleted` follows."""
-        target = self.current_conversation()
-        if target is None or self._store is None:
-            return None
-        conversation_id, title = target
-        box = QMessageBox(
-            QMessageBox.Icon.Warning,
-            self.tr("Delete conversation"),
-            self.tr(
-                "Delete the conversation “{title}” and all its messages? They are erased from "
-                "this computer and cannot be recovered."
-            ).format(title=title),
-            QMessageBox.StandardButton.Cancel,
-            self,
-        )
-        delete = box.addButton(
-            self.tr("Delete conversation"), QMessageBox.ButtonRole.DestructiveRole
-        )
-        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
-        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        box.buttonClicked.connect(
-            lambda button: self.delete(conversation_id) if button is delete else None
-        )
-        box.open()
-        return box
-
-    def delete(self, conversation_id: int) -> None:
-        """Delete the conversation from the store, without asking."""
-        if self._store is None or self._tasks is None:
-            return
-        store = self._store
-        self._tasks.run_in_background(
-            lambda: store.delete_conversation(conversation_id),
-            lambda _: self._on_deleted(conversation_id),
-        )
-
+    @Slot(int)
     def _on_deleted(self, conversation_id: int) -> None:
         self.model.remove(conversation_id)
         if self.searching:
             self.run_search()
         self._update_actions()
         self.conversation_deleted.emit(conversation_id)
-        self.status_posted.emit(self.tr("Conversation deleted."), 5000)
-
-    # --- export --------------------------------------------------------------------
-
-    @Slot()
-    def ask_export_markdown(self) -> QFileDialog | None:
-        return self._ask_export_path(
-            self.tr("Export as Markdown"), ".md", "Markdown (*.md)", markdown=True
-        )
-
-    @Slot()
-    def ask_export_pdf(self) -> QFileDialog | None:
-        return self._ask_export_path(
-            self.tr("Export as PDF"), ".pdf", "PDF (*.pdf)", markdown=False
-        )
-
-    def _ask_export_path(
-        self, caption: str, suffix: str, name_filter: str, *, markdown: bool
-    ) -> QFileDialog | None:
-        target = self.current_conversation()
-        if target is None or self._store is None:
-            return None
-        conversation_id, title = target
-        folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
-        dialog = QFileDialog(self, caption)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
-        dialog.setFileMode(QFileDialog.FileMode.AnyFile)
-        dialog.setNameFilter(name_filter)
-        dialog.setDefaultSuffix(suffix.lstrip("."))
-        if folder:
-            dialog.setDirectory(folder)
-        dialog.selectFile(suggested_file_name(title, suffix))
-        export = self.export_markdown if markdown else self.export_pdf
-        dialog.fileSelected.connect(lambda path: export(conversation_id, Path(path)))
-        dialog.open()
-        return dialog
-
-    def export_markdown(self, conversation_id: int, path: Path) -> None:
-        """Write the conversation as Markdown to `path`, in the background."""
-        if self._store is None or self._tasks is None:
-            return
-        store = self._store
-
-        def write() -> str:
-            conversation = store.get_conversation(conversation_id)
-            write_export(path, conversation_markdown(conversation, store.messages(conversation_id)))
-            return str(path)
-
-        self._tasks.run_in_background(write, self.conversation_exported.emit)
-
-    def export_pdf(self, conversation_id: int, path: Path) -> None:
-        """Write the conversation as PDF to `path`: read in the background, laid out here
-        (fast, see `export_pdf`), written to disk in the background."""
-        if self._store is None or self._tasks is None:
-            return
-        store = self._store
-        tasks = self._tasks
-
-        def read() -> tuple[str, str]:
-            conversation = store.get_conversation(conversation_id)
-            markdown = conversation_markdown(conversation, store.messages(conversation_id))
-            return conversation.title, markdown
-
-        def lay_out(read_back: tuple[str, str]) -> None:
-            title, markdown = read_back
-            QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
-            try:
-                data = pdf_bytes(markdown, title)
-            finally:
-                QGuiApplication.restoreOverrideCursor()
-
-            def write() -> str:
-                write_export(path, data)
-                return str(path)
-
-            tasks.run_in_background(write, self.conversation_exported.emit)
-
-        tasks.run_in_background(read, lay_out)

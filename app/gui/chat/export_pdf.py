@@ -19,7 +19,7 @@ from __future__ import annotations
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QMarginsF
 from PySide6.QtGui import QColor, QPageLayout, QPageSize, QPdfWriter, QTextDocument
 
-from app.gui.chat.markdown import render_markdown
+from app.gui.markdown import render_markdown
 
 CODE_BACKGROUND = QColor(240, 240, 240)
 MARGINS_MM = QMarginsF(18, 18, 18, 18)

@@ -35,7 +35,10 @@ from PySide6.QtWidgets import (
 )
 
 from app.core.documents.records import Quote, Source
-from app.gui.chat.markdown import (
+from app.gui.documents import QuotesView, SourcesView, quoted_source
+from app.gui.fitted_text import FittedText, caution_color, chip_format, mix, soft_breaks
+from app.gui.i18n import QT_TRANSLATE_NOOP
+from app.gui.markdown import (
     CITE_SCHEME,
     Caution,
     code_block_at,
@@ -43,9 +46,6 @@ from app.gui.chat.markdown import (
     mark_sentences,
     render_markdown,
 )
-from app.gui.documents.citations import QuotesView, SourcesView, quoted_source
-from app.gui.fitted_text import FittedText, caution_color, chip_format, mix, soft_breaks
-from app.gui.i18n import QT_TRANSLATE_NOOP
 
 Role = Literal["user", "assistant"]
 

@@ -1,1 +1,15 @@
 """The Documents pane: libraries, their files, citations and the source viewer."""
+
+from app.gui.documents.citations import QuotesView, SourcesView, quoted_source
+from app.gui.documents.dock import DocumentsDock
+from app.gui.documents.document_model import file_name
+from app.gui.documents.source_viewer import SourceViewer
+
+__all__ = [
+    "DocumentsDock",
+    "QuotesView",
+    "SourceViewer",
+    "SourcesView",
+    "file_name",
+    "quoted_source",
+]

@@ -24,9 +24,9 @@ from PySide6.QtGui import QPainter, QPaintEvent, QPalette, QTextCharFormat, QTex
 from PySide6.QtWidgets import QFrame, QLabel, QVBoxLayout, QWidget
 
 from app.core.documents.records import Quote, Source
-from app.gui.chat.markdown import CITE_SCHEME
 from app.gui.documents.document_model import file_name
 from app.gui.fitted_text import FittedText, chip_format, mix, soft_breaks
+from app.gui.markdown import CITE_SCHEME
 
 QUOTE_SCHEME = "quote"
 QUOTE_BAR_WIDTH = 3

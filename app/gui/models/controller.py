@@ -26,7 +26,7 @@ from app.core.models.inventory import InstalledModel
 from app.core.models.service import DownloadHandle, ModelService, ModelsOverview
 from app.core.settings import Settings
 from app.core.worker import Failed
-from app.gui.documents.document_model import file_name
+from app.gui.documents import file_name
 from app.gui.i18n import QT_TRANSLATE_NOOP
 from app.gui.models.embedders_controller import EmbeddersController, ModelWork, attempt
 from app.gui.models.tables import (

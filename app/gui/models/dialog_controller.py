@@ -21,8 +21,7 @@ from PySide6.QtWidgets import QMessageBox, QWidget
 from app.core.models.embedders import InstalledEmbedder
 from app.core.models.inventory import InstalledModel
 from app.core.worker import Failed
-from app.gui.documents.dock import DocumentsDock
-from app.gui.documents.document_model import file_name
+from app.gui.documents import DocumentsDock, file_name
 from app.gui.errors import show_error
 from app.gui.models.controller import ModelsController
 from app.gui.models.dialog import ModelsDialog

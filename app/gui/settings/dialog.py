@@ -12,23 +12,20 @@ says it again after a change, for the status bar.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Sequence
 from typing import Any, Final
 
-from PySide6.QtCore import QCoreApplication, QSize, Qt, Signal, SignalInstance, Slot
-from PySide6.QtGui import QAccessible, QAccessibleEvent, QColor, QPalette, QValidator
+from PySide6.QtCore import QCoreApplication, QSize, Qt, Signal, Slot
+from PySide6.QtGui import QAccessible, QAccessibleEvent, QColor, QPalette
 from PySide6.QtWidgets import (
     QAbstractButton,
     QComboBox,
     QDialog,
     QDialogButtonBox,
-    QDoubleSpinBox,
     QFormLayout,
     QLabel,
     QLineEdit,
     QSizePolicy,
-    QSpinBox,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -44,10 +41,23 @@ from app.core.settings import (
     NEXT_START_SETTINGS,
     InvalidSettingError,
     Settings,
-    float_limits,
     int_limits,
 )
 from app.gui.i18n import QT_TRANSLATE_NOOP, Retranslated
+from app.gui.settings.widgets import (
+    AutoSpinBox,
+    Field,
+    auto_field,
+    combo_box,
+    combo_field,
+    decimal_box,
+    float_field,
+    int_field,
+    note_label,
+    settings_page,
+    spin_box,
+    tab_of,
+)
 from app.gui.theme import system_font
 
 # The English texts; each is translated where it is shown (`SettingsDialog.tr`).
@@ -112,68 +122,6 @@ def describe_effects(changed: Iterable[str]) -> list[str]:
     return effects
 
 
-class AutoSpinBox(QSpinBox):
-    """A whole number, or "Auto" (None) one step below the lowest number.
-
-    `names` gives words to some numbers (e.g. -1: "All"); they can be typed too.
-    `auto_text` is "Auto" in the interface's language unless given.
-    """
-
-    def __init__(
-        self,
-        low: int,
-        high: int,
-        auto_text: str | None = None,
-        names: Mapping[int, str] | None = None,
-        parent: QWidget | None = None,
-    ) -> None:
-        super().__init__(parent)
-        self._names = dict(names or {})
-        self.setRange(low - 1, high)
-        self.set_words(auto_text if auto_text is not None else self.tr("Auto"), names)
-
-    def set_words(self, auto_text: str, names: Mapping[int, str] | None = None) -> None:
-        """Say "Auto" and the named numbers in other words (another language)."""
-        if names is not None:
-            self._names = dict(names)
-        self.setSpecialValueText(auto_text)  # shows the value again, in the new words
-
-    def optional_value(self) -> int | None:
-        value = self.value()
-        return None if value == self.minimum() else value
-
-    def set_optional_value(self, value: int | None) -> None:
-        self.setValue(self.minimum() if value is None else value)
-
-    def textFromValue(self, value: int) -> str:
-        return self._names.get(value) or super().textFromValue(value)
-
-    def valueFromText(self, text: str) -> int:
-        for value, name in self._names.items():
-            if text.strip().casefold() == name.casefold():
-                return value
-        return super().valueFromText(text)
-
-    def validate(self, text: str, pos: int) -> tuple[QValidator.State, str, int]:
-        typed = text.strip().casefold()
-        for name in self._names.values():
-            if typed and name.casefold().startswith(typed):
-                exact = typed == name.casefold()
-                state = QValidator.State.Acceptable if exact else QValidator.State.Intermediate
-                return state, text, pos
-        return super().validate(text, pos)
-
-
-@dataclass(frozen=True)
-class _Field:
-    """One setting's control, and how to show and read its value."""
-
-    widget: QWidget
-    read: Callable[[], Any]
-    write: Callable[[Any], None]
-    changed: SignalInstance
-
-
 class SettingsDialog(Retranslated, QDialog):
     """Model, answers, documents and appearance settings, checked before they are given out.
 
@@ -189,7 +137,7 @@ class SettingsDialog(Retranslated, QDialog):
         self.setObjectName("settingsDialog")
         self._settings = settings  # what changes are made to
         self._shown: dict[str, Any] = {}  # the controls' values when last shown or given out
-        self.fields: dict[str, _Field] = {}  # setting name: its control
+        self.fields: dict[str, Field] = {}  # setting name: its control
         self.labels: dict[str, str] = {}  # setting name: its label, as the user sees it
         self._label_widgets: dict[str, QLabel] = {}
         self.tabs = QTabWidget()
@@ -242,31 +190,31 @@ class SettingsDialog(Retranslated, QDialog):
         self._choose_note = QLabel()
         self._choose_note.setForegroundRole(QPalette.ColorRole.PlaceholderText)
         self._gpu = AutoSpinBox(*int_limits("gpu_layers"))  # -1 is "All", a word of its own
-        self._context = self._spin("context_length", step=512)
+        self._context = spin_box("context_length", step=512)
         self._threads = AutoSpinBox(*int_limits("threads"))
         form = QFormLayout()
         form.addRow(self._model_file_label, self.model_file)
         form.addRow("", self._choose_note)
-        self._add(form, "gpu_layers", _auto_field(self._gpu))
-        self._add(form, "context_length", _int_field(self._context))
-        self._add(form, "threads", _auto_field(self._threads))
-        self._model_note = _note()
-        return _page(form, self._model_note)
+        self._add(form, "gpu_layers", auto_field(self._gpu))
+        self._add(form, "context_length", int_field(self._context))
+        self._add(form, "threads", auto_field(self._threads))
+        self._model_note = note_label()
+        return settings_page(form, self._model_note)
 
     def _answers_page(self) -> QWidget:
-        self._temperature = self._decimal("temperature")
-        self._top_p = self._decimal("top_p")
-        self._penalty = self._decimal("repeat_penalty")
-        self._max_tokens = self._spin("max_tokens", step=64)
-        self._sources = self._spin("sources", step=1)
+        self._temperature = decimal_box("temperature")
+        self._top_p = decimal_box("top_p")
+        self._penalty = decimal_box("repeat_penalty")
+        self._max_tokens = spin_box("max_tokens", step=64)
+        self._sources = spin_box("sources", step=1)
         form = QFormLayout()
-        self._add(form, "temperature", _float_field(self._temperature))
-        self._add(form, "top_p", _float_field(self._top_p))
-        self._add(form, "repeat_penalty", _float_field(self._penalty))
-        self._add(form, "max_tokens", _int_field(self._max_tokens))
-        self._add(form, "sources", _int_field(self._sources))
-        self._answers_note = _note()
-        return _page(form, self._answers_note)
+        self._add(form, "temperature", float_field(self._temperature))
+        self._add(form, "top_p", float_field(self._top_p))
+        self._add(form, "repeat_penalty", float_field(self._penalty))
+        self._add(form, "max_tokens", int_field(self._max_tokens))
+        self._add(form, "sources", int_field(self._sources))
+        self._answers_note = note_label()
+        return settings_page(form, self._answers_note)
 
     def _documents_page(self) -> QWidget:
         # The installed embedding models, listed off the GUI thread by whoever opens the
@@ -276,9 +224,9 @@ class SettingsDialog(Retranslated, QDialog):
         self._embedders: list[tuple[str, str]] = []  # (id, name) of the downloaded ones
         self._embedder_note = QLabel()
         self._embedder_note.setForegroundRole(QPalette.ColorRole.PlaceholderText)
-        self._chunk_size = self._spin("chunk_size", step=100)
-        self._overlap = self._spin("chunk_overlap", step=50)
-        embedder = _Field(
+        self._chunk_size = spin_box("chunk_size", step=100)
+        self._overlap = spin_box("chunk_overlap", step=50)
+        embedder = Field(
             self.embedder_combo,
             self.embedder_combo.currentData,
             self._show_embedder,
@@ -287,22 +235,22 @@ class SettingsDialog(Retranslated, QDialog):
         form = QFormLayout()
         self._add(form, "embedding_model", embedder)
         form.addRow("", self._embedder_note)
-        self._add(form, "chunk_size", _int_field(self._chunk_size))
-        self._add(form, "chunk_overlap", _int_field(self._overlap))
-        self._documents_note = _note()
-        return _page(form, self._documents_note)
+        self._add(form, "chunk_size", int_field(self._chunk_size))
+        self._add(form, "chunk_overlap", int_field(self._overlap))
+        self._documents_note = note_label()
+        return settings_page(form, self._documents_note)
 
     def _appearance_page(self) -> QWidget:
-        self._theme = _combo(THEME_CHOICES)
-        self._language = _combo(LANGUAGE_CHOICES)
+        self._theme = combo_box(THEME_CHOICES)
+        self._language = combo_box(LANGUAGE_CHOICES)
         self._font_size = AutoSpinBox(*int_limits("font_size"))
         self._font_size.setSuffix(" pt")
         form = QFormLayout()
-        self._add(form, "theme", _combo_field(self._theme))
-        self._add(form, "language", _combo_field(self._language))
-        self._add(form, "font_size", _auto_field(self._font_size))
-        self._appearance_note = _note()
-        return _page(form, self._appearance_note)
+        self._add(form, "theme", combo_field(self._theme))
+        self._add(form, "language", combo_field(self._language))
+        self._add(form, "font_size", auto_field(self._font_size))
+        self._appearance_note = note_label()
+        return settings_page(form, self._appearance_note)
 
     # --- texts ------------------------------------------------------------------------------
 
@@ -470,7 +418,7 @@ class SettingsDialog(Retranslated, QDialog):
         combo.blockSignals(False)
         self.on_edited()
 
-    def _add(self, form: QFormLayout, name: str, field: _Field) -> None:
+    def _add(self, form: QFormLayout, name: str, field: Field) -> None:
         """Put a setting's control on the form, with its label's mnemonic leading to it
         (the label's text is set by `retranslate`); follow its changes."""
         self.fields[name] = field
@@ -479,22 +427,6 @@ class SettingsDialog(Retranslated, QDialog):
         label.setBuddy(field.widget)
         form.addRow(label, field.widget)
         field.changed.connect(self.on_edited)
-
-    @staticmethod
-    def _spin(name: str, *, step: int) -> QSpinBox:
-        spin = QSpinBox()
-        spin.setRange(*int_limits(name))
-        spin.setSingleStep(step)
-        spin.setGroupSeparatorShown(True)
-        return spin
-
-    @staticmethod
-    def _decimal(name: str) -> QDoubleSpinBox:
-        spin = QDoubleSpinBox()
-        spin.setRange(*float_limits(name))
-        spin.setDecimals(2)
-        spin.setSingleStep(0.05)
-        return spin
 
     # --- values -----------------------------------------------------------------------------
 
@@ -562,7 +494,7 @@ class SettingsDialog(Retranslated, QDialog):
         self.problem_label.show()
         field = self.fields.get(name or "")
         if field is not None:
-            self.tabs.setCurrentIndex(_page_of(field.widget, self.tabs))
+            self.tabs.setCurrentIndex(tab_of(field.widget, self.tabs))
             field.widget.setFocus(Qt.FocusReason.OtherFocusReason)
         QAccessible.updateAccessibility(
             QAccessibleEvent(self.problem_label, QAccessible.Event.Alert)
@@ -598,61 +530,3 @@ class SettingsDialog(Retranslated, QDialog):
 
 _COMFORTABLE_SIZE: Final = QSize(620, 380)
 _MAX_SIZE: Final = QSize(780, 560)  # fits an 800 x 600 screen with a window frame
-
-
-def _note() -> QLabel:
-    """The line at the foot of a page saying when its values take effect."""
-    note_label = QLabel()
-    note_label.setWordWrap(True)
-    note_label.setForegroundRole(QPalette.ColorRole.PlaceholderText)
-    return note_label
-
-
-def _page(form: QFormLayout, note_label: QLabel) -> QWidget:
-    form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
-    page = QWidget()
-    layout = QVBoxLayout(page)
-    layout.addLayout(form)
-    layout.addStretch(1)
-    layout.addWidget(note_label)
-    return page
-
-
-def _page_of(widget: QWidget, tabs: QTabWidget) -> int:
-    """The index of the tab holding `widget` (the current tab if none does)."""
-    for index in range(tabs.count()):
-        page = tabs.widget(index)
-        if page is not None and page.isAncestorOf(widget):
-            return index
-    return tabs.currentIndex()
-
-
-def _combo(choices: Iterable[tuple[str, str]]) -> QComboBox:
-    """A choice of values; their texts are set by `retranslate`."""
-    combo = QComboBox()
-    for _text, value in choices:
-        combo.addItem("", value)
-    return combo
-
-
-def _int_field(spin: QSpinBox) -> _Field:
-    return _Field(spin, spin.value, spin.setValue, spin.valueChanged)
-
-
-def _auto_field(spin: AutoSpinBox) -> _Field:
-    return _Field(spin, spin.optional_value, spin.set_optional_value, spin.valueChanged)
-
-
-def _float_field(spin: QDoubleSpinBox) -> _Field:
-    return _Field(
-        spin, lambda: round(spin.value(), spin.decimals()), spin.setValue, spin.valueChanged
-    )
-
-
-def _combo_field(combo: QComboBox) -> _Field:
-    return _Field(
-        combo,
-        combo.currentData,
-        lambda value: combo.setCurrentIndex(max(0, combo.findData(value))),
-        combo.currentIndexChanged,
-    )

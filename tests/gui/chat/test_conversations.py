@@ -20,12 +20,13 @@ from PySide6.QtWidgets import QDialogButtonBox, QMessageBox
 from app.core.chat.export import conversation_markdown
 from app.core.chat.storage import Conversation, ConversationStore, SearchHit, StoredMessage
 from app.core.documents.records import Source
+from app.gui.chat.conversation_actions import suggested_file_name
 from app.gui.chat.conversation_model import (
     ConversationIdRole,
     ConversationListModel,
     SearchHitModel,
 )
-from app.gui.chat.conversation_panel import ConversationPanel, suggested_file_name
+from app.gui.chat.conversation_panel import ConversationPanel
 from app.gui.tasks import TaskManager
 
 TIMEOUT_MS = 5000
@@ -203,10 +204,10 @@ def test_rename_asks_for_a_title_refuses_an_empty_one_and_stores_it(
 ) -> None:
     panel = opened.panel
     contract = opened.ids["contract"]
-    assert not panel.rename_action.isEnabled()  # nothing selected yet
+    assert not panel.conversation_actions.rename_action.isEnabled()  # nothing selected yet
     select(panel, contract)
-    assert panel.rename_action.isEnabled()
-    dialog = panel.ask_rename()
+    assert panel.conversation_actions.rename_action.isEnabled()
+    dialog = panel.conversation_actions.ask_rename()
     assert dialog is not None
     assert dialog.textValue() == "Plan de acción"
     buttons = dialog.findChild(QDialogButtonBox)
@@ -225,7 +226,7 @@ def test_rename_asks_for_a_title_refuses_an_empty_one_and_stores_it(
     assert panel.model.index(row).data() == "Rescisión del contrato"
 
     # An empty title that gets past the dialog is refused too, and said why.
-    panel.rename(contract, " \n ")
+    panel.conversation_actions.rename(contract, " \n ")
     boxes = [b for b in panel.findChildren(QMessageBox) if b.isVisible()]
     assert ["needs a title" in b.text() for b in boxes] == [True]
     assert opened.reader.get_conversation(contract).title == "Rescisión del contrato"
@@ -235,6 +236,7 @@ def test_rename_asks_for_a_title_refuses_an_empty_one_and_stores_it(
 @pytest.mark.qt_log_ignore("This plugin does not support (raise|grabbing the keyboard)")
 def test_keys_and_the_context_menu_reach_the_actions(qtbot: Any, opened: Opened) -> None:
     panel = opened.panel
+    menu = panel.conversation_actions.menu
     panel.activateWindow()
     select(panel, opened.ids["recipes"])
     panel.list.setFocus()
@@ -248,17 +250,17 @@ def test_keys_and_the_context_menu_reach_the_actions(qtbot: Any, opened: Opened)
     assert row is not None
     position = panel.list.visualRect(panel.model.index(row)).center()
     panel.list.customContextMenuRequested.emit(position)
-    qtbot.waitUntil(panel.actions_menu.isVisible, timeout=TIMEOUT_MS)
+    qtbot.waitUntil(menu.isVisible, timeout=TIMEOUT_MS)
     assert panel.current_conversation() == (opened.ids["contract"], "Plan de acción")
-    assert [a.text() for a in panel.actions_menu.actions() if not a.isSeparator()] == [
+    assert [a.text() for a in menu.actions() if not a.isSeparator()] == [
         "Rename…",
         "Delete…",
         "Export as Markdown…",
         "Export as PDF…",
     ]
-    panel.actions_menu.close()
+    menu.close()
     panel.list.customContextMenuRequested.emit(QPoint(5, 5000))  # below the rows: no menu
-    assert not panel.actions_menu.isVisible()
+    assert not menu.isVisible()
 
 
 def visible_boxes(panel: ConversationPanel) -> list[QMessageBox]:
@@ -269,7 +271,7 @@ def test_delete_asks_first_then_erases_the_conversation(qtbot: Any, opened: Open
     panel = opened.panel
     recipes = opened.ids["recipes"]
     select(panel, recipes)
-    box = panel.confirm_delete()
+    box = panel.conversation_actions.confirm_delete()
     assert box is not None
     assert "“Recetas de invierno”" in box.text()
     assert box.defaultButton() is box.button(QMessageBox.StandardButton.Cancel)
@@ -277,7 +279,7 @@ def test_delete_asks_first_then_erases_the_conversation(qtbot: Any, opened: Open
     assert recipes in {c.id for c in opened.reader.list_conversations()}
     assert "delete_conversation" not in {name for name, _ in opened.store.calls}
 
-    box = panel.confirm_delete()
+    box = panel.conversation_actions.confirm_delete()
     assert box is not None
     delete = next(b for b in box.buttons() if b.text() == "Delete conversation")
     with qtbot.waitSignal(panel.conversation_deleted, timeout=TIMEOUT_MS) as deleted:
@@ -292,7 +294,7 @@ def test_deleting_from_the_search_hits_updates_them(qtbot: Any, opened: Opened) 
     panel = opened.panel
     search(qtbot, panel, "tortilla")
     panel.hit_list.setCurrentIndex(panel.hits.index(0))
-    box = panel.confirm_delete()
+    box = panel.conversation_actions.confirm_delete()
     assert box is not None
     delete = next(b for b in box.buttons() if b.text() == "Delete conversation")
     with qtbot.waitSignal(panel.conversation_deleted, timeout=TIMEOUT_MS):
@@ -305,12 +307,12 @@ def test_export_as_markdown_writes_the_file(qtbot: Any, opened: Opened, tmp_path
     panel = opened.panel
     contract = opened.ids["contract"]
     select(panel, contract)
-    dialog = panel.ask_export_markdown()
+    dialog = panel.conversation_actions.ask_export_markdown()
     assert dialog is not None
     assert dialog.selectedFiles()[0].endswith("/Plan de acción.md")
     target = tmp_path / "exported.md"
     dialog.selectFile(str(target))
-    with qtbot.waitSignal(panel.conversation_exported, timeout=TIMEOUT_MS) as exported:
+    with qtbot.waitSignal(panel.conversation_actions.exported, timeout=TIMEOUT_MS) as exported:
         dialog.accept()
     assert exported.args == [str(target)]
     expected = conversation_markdown(
@@ -323,12 +325,12 @@ def test_export_as_markdown_writes_the_file(qtbot: Any, opened: Opened, tmp_path
 def test_export_as_pdf_writes_a_pdf(qtbot: Any, opened: Opened, tmp_path: Path) -> None:
     panel = opened.panel
     select(panel, opened.ids["recipes"])
-    dialog = panel.ask_export_pdf()
+    dialog = panel.conversation_actions.ask_export_pdf()
     assert dialog is not None
     assert dialog.selectedFiles()[0].endswith("/Recetas de invierno.pdf")
     target = tmp_path / "exported.pdf"
     dialog.selectFile(str(target))
-    with qtbot.waitSignal(panel.conversation_exported, timeout=TIMEOUT_MS) as exported:
+    with qtbot.waitSignal(panel.conversation_actions.exported, timeout=TIMEOUT_MS) as exported:
         dialog.accept()
     assert exported.args == [str(target)]
     data = target.read_bytes()

@@ -31,12 +31,12 @@ from app.core.documents.records import (
     Source,
 )
 from app.core.services import Services
-from app.gui.chat.markdown import link_citations
 from app.gui.documents import source_viewer
 from app.gui.documents.document_model import DocumentListModel, ReasonRole, StatusRole, file_name
 from app.gui.documents.panel import IngestProgressBox
 from app.gui.documents.source_viewer import SourceViewer, editor_position, is_pdf
 from app.gui.main_window import MainWindow
+from app.gui.markdown import link_citations
 from tests.gui_windows import drag_enter, send_drop
 
 LOAD_TIMEOUT_MS = 30_000

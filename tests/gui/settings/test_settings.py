@@ -18,10 +18,10 @@ from app.gui.settings.dialog import (
     PROBLEM_PREFIX,
     STARTER_EMBEDDER_TEXT,
     STARTER_MODEL_TEXT,
-    AutoSpinBox,
     SettingsDialog,
     describe_effects,
 )
+from app.gui.settings.widgets import AutoSpinBox
 from app.gui.theme import SYSTEM_STYLE_PROPERTY, apply_theme, palette_for, system_font
 
 WINDOW = QPalette.ColorRole.Window
