@@ -33,7 +33,7 @@ from pathlib import Path
 from typing import Any
 
 from app.core.cancel import CancelToken
-from app.core.documents.extract import ExtractionLimits
+from app.core.documents.limits import ExtractionLimits
 from app.core.documents.sandbox import limit_memory
 
 # (left, top, right, bottom) in PDF points, from the top-left corner of the page as it

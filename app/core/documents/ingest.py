@@ -20,9 +20,9 @@ from pathlib import Path
 from app.core.documents.chunking import chunk_pages
 from app.core.documents.document_index import Catalog, FileRecord, Library
 from app.core.documents.embedder import Embedder, chunk_limits, embedder_name
-from app.core.documents.extract import BrokenDocument, ExtractionLimits, UnreadableDocument
 from app.core.documents.formats import kind_of, scan
 from app.core.documents.libraries import forget, repair
+from app.core.documents.limits import BrokenDocument, ExtractionLimits, UnreadableDocument
 from app.core.documents.records import (
     Chunk,
     FileOutcome,

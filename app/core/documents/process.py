@@ -46,7 +46,6 @@ from typing import Any, TypeVar
 
 from app.core.cancel import CancelToken
 from app.core.documents.document_index import Catalog
-from app.core.documents.extract import ExtractionLimits
 from app.core.documents.language import Language
 from app.core.documents.libraries import (
     DEFAULT_LIBRARY,
@@ -54,6 +53,7 @@ from app.core.documents.libraries import (
     files_of,
     library_names,
 )
+from app.core.documents.limits import ExtractionLimits
 from app.core.documents.process_server import CLOSE_SECONDS, serve
 from app.core.documents.records import Extracted, FileOutcome, IndexedFile, IngestReport, Source
 from app.core.documents.sandbox import extract_isolated

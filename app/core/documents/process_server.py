@@ -21,7 +21,7 @@ from collections.abc import Callable
 from multiprocessing.connection import Connection
 from typing import Any
 
-from app.core.documents.extract import ExtractionLimits
+from app.core.documents.limits import ExtractionLimits
 from app.core.errors import ConfidenteError, DocumentError
 from app.core.paths import AppPaths
 from app.core.settings import Settings

@@ -35,13 +35,12 @@ from pathlib import Path
 from types import TracebackType
 
 from app.core.cancel import CancelToken
-from app.core.documents.extract import (
+from app.core.documents.extract import extract, preload_parsers
+from app.core.documents.limits import (
     BrokenDocument,
     ExtractionLimits,
     UnreadableDocument,
-    extract,
     human_size,
-    preload_parsers,
 )
 from app.core.documents.records import Extracted, Page
 from app.core.errors import ConfidenteError

@@ -21,7 +21,6 @@ from app.core.cancel import CancelToken
 from app.core.documents.document_index import Catalog
 from app.core.documents.embedder import Embedder, embedder_name
 from app.core.documents.embedder_switch import switch_embedder
-from app.core.documents.extract import ExtractionLimits
 from app.core.documents.ingest import Ingest
 from app.core.documents.language import Language
 from app.core.documents.libraries import (
@@ -32,6 +31,7 @@ from app.core.documents.libraries import (
     library_names,
     remove_files,
 )
+from app.core.documents.limits import ExtractionLimits
 from app.core.documents.records import Extracted, FileOutcome, IndexedFile, IngestReport, Source
 from app.core.documents.sandbox import extract_isolated
 from app.core.documents.search import library_languages, search_library

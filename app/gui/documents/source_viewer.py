@@ -47,8 +47,8 @@ from PySide6.QtWidgets import (
 )
 
 from app.core.documents.api import Documents
-from app.core.documents.extract import ExtractionLimits
 from app.core.documents.highlight import HighlightError, Rect, passage_rects_isolated
+from app.core.documents.limits import ExtractionLimits
 from app.core.documents.records import Extracted, Source
 from app.core.errors import ConfidenteError
 from app.gui.documents.document_model import file_name

@@ -15,14 +15,10 @@ import pytest
 from fpdf import FPDF
 from pypdf import PdfWriter
 
-from app.core.documents.extract import (
-    BrokenDocument,
-    ExtractionLimits,
-    UnreadableDocument,
-    decode_text,
-    extract,
-)
+from app.core.documents.decoding import decode_text
+from app.core.documents.extract import extract
 from app.core.documents.formats import kind_of, scan
+from app.core.documents.limits import BrokenDocument, ExtractionLimits, UnreadableDocument
 from app.core.documents.records import FileStatus, Page
 
 SPANISH = "El año pasado, el niño tomó acción.\nCañón, pingüino, ¿qué tal? ¡Sí, señor Núñez!\n"

@@ -13,7 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from app.core.documents.extract import ExtractionLimits, _read_pdf_pypdf, extract
+from app.core.documents.extract import _read_pdf_pypdf, extract
+from app.core.documents.limits import ExtractionLimits
 from app.core.documents.records import Page
 from app.core.documents.sandbox import extract_isolated
 

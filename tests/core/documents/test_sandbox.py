@@ -18,12 +18,8 @@ from fpdf import FPDF
 from pypdf import PdfWriter
 
 from app.core.cancel import CancelToken
-from app.core.documents.extract import (
-    BrokenDocument,
-    ExtractionLimits,
-    UnreadableDocument,
-    extract,
-)
+from app.core.documents.extract import extract
+from app.core.documents.limits import BrokenDocument, ExtractionLimits, UnreadableDocument
 from app.core.documents.records import Page
 from app.core.documents.sandbox import IsolatedExtractor, extract_isolated
 from app.core.errors import ConfidenteError
