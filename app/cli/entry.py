@@ -38,6 +38,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"confidente {__version__}")
     parser.add_argument("--model", metavar="PATH", help="use this GGUF model file for this run")
+    parser.add_argument(
+        "--self-test",
+        action="store_true",
+        help="check the installation end to end, offscreen and offline: window, model, "
+        "one answer, a sample PDF indexed and searched; exit 0 when all pass",
+    )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     chat = commands.add_parser("chat", help="chat in the terminal, or answer one MESSAGE")
@@ -74,10 +80,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     multiprocessing.freeze_support()
     privacy.install_network_guard()
     args = build_parser().parse_args(argv)
-    if args.command is None:
+    if args.command is None or args.self_test:
         from app.gui.main_window import run_gui
 
-        return run_gui(sys.argv[:1], args.model)
+        return run_gui(sys.argv[:1], args.model, self_test=args.self_test)
     handlers: dict[str, Callable[[argparse.Namespace], int]] = {
         "chat": _chat,
         "ask": _ask,

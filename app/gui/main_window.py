@@ -21,6 +21,7 @@ from that library, and the answer's citations open the source viewer. A dropped
 
 from __future__ import annotations
 
+import sys
 from typing import cast
 
 from PySide6.QtCore import QCoreApplication, QEvent, Qt, Slot
@@ -50,6 +51,7 @@ from app.gui.tasks import TaskManager
 from app.gui.theme import apply_theme
 from app.gui.welcome import WelcomeDialog, Welcomer
 from app.gui.window_menus import WindowMenus
+from app.gui.xcb_check import check_xcb
 
 
 class MainWindow(Retranslated, QMainWindow):
@@ -340,9 +342,20 @@ class MainWindow(Retranslated, QMainWindow):
         self.tasks.join()  # reader threads have had their jobs' last events
 
 
-def run_gui(argv: list[str], model_path: str | None) -> int:
-    """Open the window, load the model in the background, and run until it closes."""
+def run_gui(argv: list[str], model_path: str | None, *, self_test: bool = False) -> int:
+    """Open the window, load the model in the background, and run until it closes.
+
+    With `self_test`, run `confidente --self-test` instead (app/gui/self_test.py).
+    """
     install_network_guard()
+    if self_test:
+        from app.gui.self_test import run_self_test
+
+        return run_self_test(argv, model_path)
+    problem = check_xcb()  # before Qt aborts with a message that names no package
+    if problem:
+        print(f"confidente: {problem}", file=sys.stderr)
+        return 1
     existing = QApplication.instance()
     app = existing if isinstance(existing, QApplication) else QApplication(argv)
     app.setApplicationName("Confidente")
