@@ -173,27 +173,33 @@ def test_interactive_ctrl_c_stops_the_answer_not_the_program(
         stderr=subprocess.PIPE,
         text=True,
     )
-    assert proc.stdin
-    assert proc.stdout
-    output: list[str] = []
-    reader = threading.Thread(target=lambda: output.extend(iter(lambda: proc.stdout.read(1), "")))  # type: ignore[union-attr]
-    reader.start()
-    proc.stdin.write("Write a long story about a dragon.\n")
-    proc.stdin.flush()
-    deadline = time.monotonic() + 60
-    while (
-        "confidente> " not in "".join(output)
-        or len("".join(output).split("confidente> ", 1)[1]) < 5
-    ):
-        assert time.monotonic() < deadline, "no answer started"
-        time.sleep(0.05)
-    proc.send_signal(signal.SIGINT)
-    deadline = time.monotonic() + 30
-    while "[stopped]" not in "".join(output):
-        assert time.monotonic() < deadline, f"answer did not stop: {''.join(output)!r}"
-        time.sleep(0.05)
-    proc.stdin.write("Name a colour.\n/exit\n")
-    proc.stdin.close()
-    assert proc.wait(60) == 0
-    reader.join(10)
+    try:
+        assert proc.stdin
+        assert proc.stdout
+        stdout = proc.stdout
+        output: list[str] = []
+        reader = threading.Thread(target=lambda: output.extend(iter(lambda: stdout.read(1), "")))
+        reader.start()
+        proc.stdin.write("Write a long story about a dragon.\n")
+        proc.stdin.flush()
+        deadline = time.monotonic() + 60
+        while (
+            "confidente> " not in "".join(output)
+            or len("".join(output).split("confidente> ", 1)[1]) < 5
+        ):
+            assert time.monotonic() < deadline, "no answer started"
+            time.sleep(0.05)
+        proc.send_signal(signal.SIGINT)
+        deadline = time.monotonic() + 30
+        while "[stopped]" not in "".join(output):
+            assert time.monotonic() < deadline, f"answer did not stop: {''.join(output)!r}"
+            time.sleep(0.05)
+        proc.stdin.write("Name a colour.\n/exit\n")
+        proc.stdin.close()
+        assert proc.wait(60) == 0
+        reader.join(10)
+    finally:
+        if proc.poll() is None:  # a failed check must not leave the chat running
+            proc.kill()
+            proc.wait(10)
     assert "".join(output).count("confidente> ") == 2, "the program went on after Ctrl-C"
