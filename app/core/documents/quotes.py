@@ -139,15 +139,14 @@ def find_quotes(question: str, sources: Sequence[Source], limit: int = 3) -> lis
     quotes: list[Quote] = []
     per_source: dict[int, int] = {}
     seen: set[str] = set()
-    spans: dict[int, list[tuple[int, int]]] = {}
+    extended: dict[int, tuple[str, list[tuple[int, int]]]] = {}
 
-    def spans_of(source: Source) -> list[tuple[int, int]]:
-        """The sentences of the source and of the page's text after it."""
-        if source.n not in spans:
-            spans[source.n] = _sentence_spans_of(
-                replace(source, text=source.text + source.following)
-            )
-        return spans[source.n]
+    def extended_of(source: Source) -> tuple[str, list[tuple[int, int]]]:
+        """The source's text with the page's text after it, and its sentences."""
+        if source.n not in extended:
+            text = source.text + source.following
+            extended[source.n] = (text, _sentence_spans_of(replace(source, text=text)))
+        return extended[source.n]
 
     for score, sentence in scored:
         if score < best * RELATIVE_FLOOR or len(quotes) >= limit:
@@ -162,8 +161,9 @@ def find_quotes(question: str, sources: Sequence[Source], limit: int = 3) -> lis
         per_source[source.n] = per_source.get(source.n, 0) + 1
         seen.add(said)
         start, end = _window(sentence, matcher, weights)
+        text, spans = extended_of(source)
         if end == sentence.end:
-            carried = _continued(source, spans_of(source), start, end)
+            carried = _continued(text, spans, start, end)
             if not any(start < other_start < carried for other_start, _ in taken):
                 end = carried
         quotes.append(
@@ -171,7 +171,7 @@ def find_quotes(question: str, sources: Sequence[Source], limit: int = 3) -> lis
                 n=source.n,
                 path=source.path,
                 page=source.page,
-                text=(source.text + source.following)[start:end],
+                text=text[start:end],
                 start=source.start + start,
                 end=source.start + end,
                 score=round(score, 6),
@@ -230,7 +230,7 @@ def prose_sentence_spans(text: str) -> list[tuple[int, int]]:
     return merged
 
 
-def _continued(source: Source, spans: Sequence[tuple[int, int]], start: int, end: int) -> int:
+def _continued(text: str, spans: Sequence[tuple[int, int]], start: int, end: int) -> int:
     """Where a quote ending at `end` ends once carried on into the sentences after it.
 
     The sentence that shares the question's words often only names the topic
@@ -241,9 +241,8 @@ def _continued(source: Source, spans: Sequence[tuple[int, int]], start: int, end
     CONTINUED_CHARS, or what it took announces more (ends with a colon) or is a stub
     (a list number "1."), for at most CONTINUED_PIECES sentences and never past
     MAX_CONTINUED_CHARS. A page number alone is never taken.
-    `spans` are the sentences of source.text + source.following.
+    `text` is source.text + source.following, and `spans` its sentences.
     """
-    text = source.text + source.following
     pieces = 0
     for piece_start, piece_end in spans:
         if piece_start < end:
