@@ -78,8 +78,8 @@ pytest: setup model
 # .ts are kept), then compile the .qm the app loads. Both files are committed.
 translations: setup
 	$(VENV)/bin/pyside6-lupdate $(shell find app/gui -name "*.py") -target-language es -no-obsolete -locations none \
-	  -ts resources/i18n/confidente_es.ts
-	$(VENV)/bin/pyside6-lrelease resources/i18n/confidente_es.ts -qm resources/i18n/confidente_es.qm
+	  -ts app/resources/i18n/confidente_es.ts
+	$(VENV)/bin/pyside6-lrelease app/resources/i18n/confidente_es.ts -qm app/resources/i18n/confidente_es.qm
 
 # Screenshots of the main states into docs/screenshots/, under Xvfb when it is installed
 # (apt-get install xvfb), else on Qt's offscreen platform: the pictures are the same.

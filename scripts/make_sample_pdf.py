@@ -1,4 +1,4 @@
-"""Write resources/sample/confidente-sample.pdf, the PDF `confidente --self-test` indexes.
+"""Write app/resources/sample/confidente-sample.pdf, the PDF `confidente --self-test` indexes.
 
 Run once (fpdf2 is a dev dependency); the PDF itself is committed:
 
@@ -12,7 +12,7 @@ from pathlib import Path
 
 from fpdf import FPDF
 
-OUTPUT = Path(__file__).resolve().parents[1] / "resources" / "sample" / "confidente-sample.pdf"
+OUTPUT = Path(__file__).resolve().parents[1] / "app" / "resources" / "sample" / "confidente-sample.pdf"
 # The self-test searches for this sentence (app/gui/self_test.py SAMPLE_PHRASE).
 SENTENCE = (
     "The lighthouse keeper of Isla Quebrada logged forty-two amber flashes "

@@ -1,17 +1,14 @@
-"""Where the files shipped with Confidente (catalog, translations) are found.
+"""Where the files shipped with Confidente (catalog, translations, icons, sample) are found.
 
-In a frozen app PyInstaller unpacks them under `sys._MEIPASS`; from a clone
-they sit in `resources/` beside `app/`. Nothing else should build these paths.
+They live in `app/resources/`, inside the Python package, so a clone, a plain
+`pip install .` and the frozen app (which keeps the package layout under
+`sys._MEIPASS`) all find them the same way. Nothing else should build these paths.
 """
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 
 def resources_dir() -> Path:
-    bundle = getattr(sys, "_MEIPASS", None)
-    if bundle:
-        return Path(bundle) / "resources"
-    return Path(__file__).resolve().parents[2] / "resources"
+    return Path(__file__).resolve().parents[1] / "resources"

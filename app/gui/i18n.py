@@ -2,7 +2,7 @@
 
 Source strings are English and marked in the code with `tr()` (a widget's own
 `self.tr`, or `QCoreApplication.translate(context, text)` outside a widget).
-`make translations` extracts them into `resources/i18n/confidente_es.ts`
+`make translations` extracts them into `app/resources/i18n/confidente_es.ts`
 (pyside6-lupdate), where they are translated, and compiles the shipped
 `confidente_es.qm` (pyside6-lrelease). Qt's own strings (standard buttons,
 file dialogs) come from Qt's translations when they are installed.

@@ -47,7 +47,7 @@ from app.gui.xcb_check import check_xcb
 
 SAMPLE_VARIABLE = "CONFIDENTE_SELF_TEST_SAMPLE"  # another sample PDF (for tests)
 PROMPT = "What is two plus two? Answer in one short sentence."
-# In resources/sample/confidente-sample.pdf (scripts/make_sample_pdf.py wrote it).
+# In app/resources/sample/confidente-sample.pdf (scripts/make_sample_pdf.py wrote it).
 SAMPLE_QUERY = "How many amber flashes did the lighthouse keeper log?"
 SAMPLE_PHRASE = "forty-two amber flashes"
 STEP_TIMEOUT_S = 300.0  # the first start assembles the starter and loads the embedder

@@ -1,6 +1,6 @@
 """The curated catalog: the models we recommend, as data.
 
-The list lives in `resources/catalog.json` so it can be reviewed and updated
+The list lives in `app/resources/catalog.json` so it can be reviewed and updated
 without touching code. `models` are instruction-tuned GGUF files: each names
 the Hugging Face repo and file, its exact size and SHA-256 (checked after
 download), licence, languages, and the model's shape, from which the memory it
