@@ -47,6 +47,16 @@ MANIFEST_FILE = "confidente-embedder.json"
 BATCH_SIZE = 32
 MIN_CHUNK_CHARS = 100  # below this a passage says too little to be worth finding
 _ID = re.compile(r"^[a-z0-9][a-z0-9._-]{0,99}$")
+# What a sentence-transformers folder's transformer needs beside its config: a tokenizer
+# (fast, WordPiece, BPE or SentencePiece), and weights.
+_TOKENIZER_FILES = (
+    "tokenizer.json",
+    "vocab.txt",
+    "vocab.json",
+    "sentencepiece.bpe.model",
+    "spiece.model",
+)
+_WEIGHTS_FILES = ("model.safetensors", "pytorch_model.bin", "model.safetensors.index.json")
 _SAMPLE_PAGES = 12  # pages spread over a document whose text is measured
 _SAMPLE_CHARS = 2000  # characters taken from each of them
 _PIECE_CHARS = 2000  # text is tokenized in pieces of about this size
@@ -206,13 +216,73 @@ def embedder_spec(name: str | None, models_dir: Path | None = None) -> EmbedderS
             )
         return EmbedderSpec(name, folder, manifest)
     folder = Path(name).expanduser()
-    if not (folder / "modules.json").is_file() and not (folder / "config.json").is_file():
+    try:
+        check_model_folder(folder)
+    except EmbeddingError as error:
         raise EmbeddingError(
             f"Embedding model not found: {name} is not a folder with a sentence-transformers "
             "model. Set Settings → Embedding model to such a folder or to a downloaded "
-            "model's name, or leave it empty for the built-in one."
-        )
+            "model's name, or leave it empty for the built-in one.",
+            detail=str(error),
+        ) from None
     return EmbedderSpec(str(folder.resolve()), folder, read_manifest(folder))
+
+
+def check_model_folder(folder: Path) -> None:
+    """Raise EmbeddingError, saying what is missing, unless `folder` looks like a
+    sentence-transformers model: its modules.json or config.json, and a tokenizer and
+    weights where modules.json puts the transformer (the folder itself, or e.g.
+    `0_Transformer/`).
+
+    Only file names are looked at, and modules.json read (a few hundred bytes): nothing
+    is loaded, so this is cheap enough to run where a folder is chosen. Whether the
+    files are sound is found out when the model is first loaded.
+    """
+    if not folder.is_dir():
+        raise EmbeddingError(f"{folder} is not a folder.")
+    modules, config = folder / "modules.json", folder / "config.json"
+    if not modules.is_file() and not config.is_file():
+        raise EmbeddingError(f"{folder} has neither modules.json nor config.json.")
+    places = [folder]
+    if modules.is_file():
+        try:
+            listed = json.loads(modules.read_text(encoding="utf-8"))
+            places = [
+                folder / str(module.get("path", ""))
+                for module in listed
+                if str(module.get("type", "")).endswith("Transformer")
+            ] or places
+        except (OSError, ValueError, AttributeError, TypeError) as exc:
+            raise EmbeddingError(f"{modules} cannot be read: {exc}") from exc
+    for kind, names in (("tokenizer", _TOKENIZER_FILES), ("weights", _WEIGHTS_FILES)):
+        if not any((place / file).is_file() for place in places for file in names):
+            raise EmbeddingError(
+                f"{folder} has no {kind} ({', '.join(names)}) beside the model's config."
+            )
+
+
+def embedding_model_for_folder(folder: Path, models_dir: Path | None = None) -> str | None:
+    """The `embedding_model` setting that names the model in `folder`, once checked
+    (`check_model_folder`, which raises EmbeddingError).
+
+    The built-in model's own folder gives None, and a downloaded model's folder its id,
+    as if chosen by name: a library indexed with either is then not moved to the same
+    files under another name. Any other folder gives its resolved path.
+    """
+    check_model_folder(folder)
+    resolved = folder.expanduser().resolve()
+    try:
+        if resolved == embedder_spec(None).location.resolve():
+            return None
+    except EmbeddingError:
+        pass  # no built-in model here: the folder is just a folder
+    if (
+        resolved.parent == embedders_folder(models_dir).resolve()
+        and _ID.fullmatch(resolved.name)
+        and read_manifest(resolved) is not None
+    ):
+        return resolved.name
+    return str(resolved)
 
 
 def embedder_location(name: str | None) -> Path:

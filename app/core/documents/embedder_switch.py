@@ -1,7 +1,9 @@
 """Moving a library to another embedding model, while it goes on answering searches.
 
 `DocumentService.reindex` does this first when Settings name another model
-than the library's; reading the files again (`ingest.py`) follows.
+than the library's (`needs_switch`); reading the files again (`ingest.py`)
+follows. `uses_other_embedder` says beforehand whether there is anything to
+move, so that a front end offers re-indexing only then.
 """
 
 from __future__ import annotations
@@ -10,12 +12,26 @@ import time
 from collections.abc import Callable
 
 from app.core.documents.document_index import Catalog, Library
-from app.core.documents.embedder import Embedder
+from app.core.documents.embedder import Embedder, embedder_name
 from app.core.documents.ingest import EMBED_BATCH, PageRate
 from app.core.documents.records import FileOutcome, FileStatus, IngestProgress, IngestReport
 from app.core.documents.vectors import VectorIndex
 from app.core.errors import StorageError
 from app.core.worker import JobContext
+
+
+def needs_switch(library: Library, embedding_model: str | None) -> bool:
+    """Whether `library` was indexed with another model than the `embedding_model` setting
+    names (None: the built-in one), compared as recorded (`embedder_name`)."""
+    return library.embedding_model != embedder_name(embedding_model)
+
+
+def uses_other_embedder(catalog: Catalog, library: str, embedding_model: str | None) -> bool:
+    """Whether re-indexing `library` would move it to `embedding_model` (a setting's
+    value): it exists, and was indexed with another model. A library not yet created
+    takes the model in the settings with its first files."""
+    found = catalog.library(library)
+    return found is not None and needs_switch(found, embedding_model)
 
 
 def switch_embedder(

@@ -46,6 +46,7 @@ from typing import Any, TypeVar
 
 from app.core.cancel import CancelToken
 from app.core.documents.document_index import Catalog
+from app.core.documents.embedder_switch import uses_other_embedder
 from app.core.documents.language import Language
 from app.core.documents.libraries import (
     DEFAULT_LIBRARY,
@@ -191,6 +192,12 @@ class DocumentsProcess:
     def languages(self, library: str = DEFAULT_LIBRARY) -> frozenset[Language]:
         """Read here: a sample of the catalog's passages, no child needed."""
         return library_languages(self._catalog(), library)
+
+    def uses_other_embedder(self, library: str = DEFAULT_LIBRARY) -> bool:
+        """Read here, like the listings: the library's recorded model against Settings'."""
+        return uses_other_embedder(
+            self._catalog(), check_library_name(library), self._settings().embedding_model
+        )
 
     def read_document(self, path: str | Path, cancel: CancelToken | None = None) -> Extracted:
         """Read here, in the sandboxed reader: no index or embedding model involved."""

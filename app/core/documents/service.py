@@ -20,7 +20,7 @@ from pathlib import Path
 from app.core.cancel import CancelToken
 from app.core.documents.document_index import Catalog
 from app.core.documents.embedder import Embedder, embedder_name
-from app.core.documents.embedder_switch import switch_embedder
+from app.core.documents.embedder_switch import needs_switch, switch_embedder, uses_other_embedder
 from app.core.documents.ingest import Ingest
 from app.core.documents.language import Language
 from app.core.documents.libraries import (
@@ -108,6 +108,13 @@ class DocumentService:
 
         return self._worker.submit("load the embedding model", run)
 
+    def uses_other_embedder(self, library: str = DEFAULT_LIBRARY) -> bool:
+        """Whether the library's passages were made by another embedding model than the
+        one in Settings, so that `reindex` would move them (`embedder_switch`)."""
+        return uses_other_embedder(
+            self.catalog, check_library_name(library), self._settings().embedding_model
+        )
+
     def read_document(self, path: str | Path, cancel: CancelToken | None = None) -> Extracted:
         """A document's text as indexed, read in the sandbox (for the source viewer)."""
         return extract_isolated(Path(path), self.limits, cancel)
@@ -148,8 +155,9 @@ class DocumentService:
 
         def run(ctx: JobContext) -> IngestReport:
             found = self.catalog.library(name)
-            wanted = embedder_name(self._settings().embedding_model)
-            if found is not None and found.embedding_model != wanted:
+            setting = self._settings().embedding_model
+            if found is not None and needs_switch(found, setting):
+                wanted = embedder_name(setting)
                 cancelled = switch_embedder(
                     ctx, self.catalog, self.vectors, self.embedder, found, wanted
                 )

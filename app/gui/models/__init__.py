@@ -1,10 +1,12 @@
-"""The Models window: installed and catalog models, embedding models, downloads; and
-loading the model the chat uses."""
+"""The Models window: installed and catalog models, embedding models, downloads; the
+offer to re-index a library after the embedding model changed; and loading the model
+the chat uses."""
 
 from app.gui.models.controller import ModelsController
 from app.gui.models.dialog import ModelsDialog
 from app.gui.models.dialog_controller import ModelsDialogController
 from app.gui.models.loading import ModelLoader, ModelState
+from app.gui.models.reindex_offer import ReindexOffer
 
 __all__ = [
     "ModelLoader",
@@ -12,4 +14,5 @@ __all__ = [
     "ModelsController",
     "ModelsDialog",
     "ModelsDialogController",
+    "ReindexOffer",
 ]

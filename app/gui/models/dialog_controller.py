@@ -5,9 +5,10 @@ added, and model news shown where the user is.
 happened; this decides how the user hears of it: in a box over the Models
 dialog while it is open, else over the window, the chat or the status bar.
 
-After another embedding model is chosen for new libraries, it offers to
-re-index the library shown in the Documents pane, whose `LibraryController`
-runs that job as it runs its own Re-index: with progress and Cancel in the pane.
+After another embedding model is chosen for new libraries, the window's
+`ReindexOffer` offers to re-index the library shown in the Documents pane, if it
+was indexed with another model; the pane's `LibraryController` runs that job as
+it runs its own Re-index: with progress and Cancel in the pane.
 """
 
 from __future__ import annotations
@@ -15,16 +16,17 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import cast
 
-from PySide6.QtCore import QObject, Qt, Signal, Slot
+from PySide6.QtCore import QObject, Signal, Slot
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from app.core.models.embedders import InstalledEmbedder
 from app.core.models.inventory import InstalledModel
 from app.core.worker import Failed
-from app.gui.documents import DocumentsDock, file_name
+from app.gui.documents import file_name
 from app.gui.errors import show_error
 from app.gui.models.controller import ModelsController
 from app.gui.models.dialog import ModelsDialog
+from app.gui.models.reindex_offer import ReindexOffer, ask
 
 
 class ModelsDialogController(QObject):
@@ -128,24 +130,12 @@ class ModelsDialogController(QObject):
         )
 
     @Slot(object, str)
-    def on_embedder_switched(self, _settings: object, name: str) -> QMessageBox | None:
-        """New libraries use another embedding model: offer to move the library shown in
-        the Documents pane to it (if it holds documents), else the status bar said it."""
-        dock = self._window.findChild(DocumentsDock)
-        if dock is None or not any(f.status == "indexed" for f in dock.panel.model.files()):
-            return None
-        library = dock.library.library
-        return self._offer(
-            "reindexOffer",
-            self.tr("Re-index the library?"),
-            self.tr(
-                "New libraries now use {name}. The library “{library}” keeps the embedding "
-                "model it was indexed with until it is re-indexed, which reads every file "
-                "again and can take a while. Re-index “{library}” now?"
-            ).format(name=name, library=library),
-            (self.tr("Re-index now"), self.tr("Later")),
-            lambda: self._reindex(dock, library),
-        )
+    def on_embedder_switched(self, _settings: object, name: str) -> None:
+        """New libraries use another embedding model (the status bar said it): offer to
+        move the library shown in the Documents pane to it, if it needs moving."""
+        offer = ReindexOffer.of(self._window)
+        if offer is not None:
+            offer.offer(name, self.parent_for_boxes)
 
     def _offer(
         self,
@@ -155,31 +145,8 @@ class ModelsDialogController(QObject):
         answers: tuple[str, str],
         on_accepted: Callable[[], object],
     ) -> QMessageBox:
-        """Ask a yes-or-no question where the user is, without waiting for the answer:
-        `answers` are the yes and no buttons' texts; yes (the default) calls `on_accepted`."""
-        box = QMessageBox(
-            QMessageBox.Icon.Question,
-            title,
-            text,
-            QMessageBox.StandardButton.NoButton,
-            self.parent_for_boxes(),
-        )
-        box.setObjectName(object_name)
-        box.setAccessibleName(title)
-        yes = box.addButton(answers[0], QMessageBox.ButtonRole.AcceptRole)
-        box.addButton(answers[1], QMessageBox.ButtonRole.RejectRole)
-        box.setDefaultButton(yes)
-        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        box.buttonClicked.connect(lambda button: on_accepted() if button is yes else None)
-        box.open()
-        return box
-
-    def _reindex(self, dock: DocumentsDock, library: str) -> None:
-        """Re-index `library` in the Documents pane, which shows its progress and Cancel."""
-        dock.show()
-        if dock.library.library != library:
-            dock.library.choose_library(library)
-        dock.library.reindex()
+        """Ask a yes-or-no question where the user is, without waiting for the answer."""
+        return ask(self.parent_for_boxes(), object_name, title, text, answers, on_accepted)
 
     @Slot(str, object)
     def on_model_import_failed(self, path: str, failed: object) -> None:

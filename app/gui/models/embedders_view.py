@@ -5,7 +5,8 @@ marks the one new libraries use, and says what the user asked for: Download (thr
 `ModelsController`, in the dialog's download rows), "Use for new libraries" and Remove
 (through its `EmbeddersController`). Its message boxes are opened with `open()`, so no
 nested event loop runs. Re-indexing a library with the new model is offered by the
-window once the switch is saved (`ModelsDialogController`).
+window once the switch is saved, if the library was indexed with another
+(`ReindexOffer`).
 """
 
 from __future__ import annotations

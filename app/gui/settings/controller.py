@@ -4,8 +4,11 @@ The dialog saves nothing itself: its accepted settings are saved here, off the
 GUI thread (`Services.update_settings` writes the settings file), and then
 applied: the theme and the font size to the whole application, the language by
 reinstalling the translators (every window then retranslates itself on its
-`LanguageChange` event), and a reload of the model when a loading setting changed.
-The installed embedding models the dialog offers are listed off the GUI thread too.
+`LanguageChange` event), a reload of the model when a loading setting changed,
+and, when the embedding model changed, the offer to re-index the Documents pane's
+library that the Models dialog makes too (`ReindexOffer`, made here, where the
+services are). The installed embedding models the dialog offers are listed off the
+GUI thread too.
 """
 
 from __future__ import annotations
@@ -15,10 +18,12 @@ from typing import cast
 from PySide6.QtCore import QObject, Signal, Slot
 from PySide6.QtWidgets import QApplication, QWidget
 
+from app.core.documents.embedder import STARTER_EMBEDDER
 from app.core.models.embedders import InstalledEmbedder
 from app.core.services import Services
 from app.core.settings import APPEARANCE_SETTINGS, MODEL_LOAD_SETTINGS, Settings
 from app.gui.i18n import switch_language
+from app.gui.models import ReindexOffer
 from app.gui.settings.dialog import SettingsDialog, describe_effects
 from app.gui.tasks import TaskManager
 from app.gui.theme import apply_theme
@@ -42,6 +47,8 @@ class SettingsController(QObject):
         self._tasks = tasks
         self._window = window
         self.dialog: SettingsDialog | None = None
+        self.reindex_offer = ReindexOffer(services.documents, tasks, window)
+        self.reindex_offer.status_posted.connect(self.status_posted)
 
     @Slot()
     def show(self) -> SettingsDialog:
@@ -74,8 +81,8 @@ class SettingsController(QObject):
             )
 
     def apply(self, settings: Settings, changed: set[str]) -> None:
-        """Appearance and language at once, the model loaded again; answer and document
-        values are read when next used."""
+        """Appearance and language at once, the model loaded again, re-indexing offered
+        for another embedding model; answer and document values are read when next used."""
         app = QApplication.instance()
         if isinstance(app, QApplication):
             if changed & APPEARANCE_SETTINGS:
@@ -87,3 +94,16 @@ class SettingsController(QObject):
         effects = describe_effects(changed)
         if effects:
             self.status_posted.emit(" ".join(effects), 15_000)
+        if "embedding_model" in changed:
+            self.reindex_offer.offer(self._embedder_text(settings.embedding_model), self._parent)
+
+    def _embedder_text(self, value: str | None) -> str:
+        """The embedding model `value` as the dialog lists it."""
+        if self.dialog is not None:
+            return self.dialog.embedder_text(value)
+        return value or STARTER_EMBEDDER
+
+    def _parent(self) -> QWidget:
+        """Where to ask: over the dialog while it is open (after Apply), else the window."""
+        dialog = self.dialog
+        return dialog if dialog is not None and dialog.isVisible() else self._window

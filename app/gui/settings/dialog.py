@@ -6,13 +6,16 @@ settings, leaving saving (`Services.update_settings`) and acting on the change
 to the window. A refused combination (e.g. more tokens per answer than the
 context holds) is explained in the dialog, which stays open with everything
 the user typed. Each tab says when its values take effect; `describe_effects`
-says it again after a change, for the status bar.
+says it again after a change, for the status bar. The embedding model is one of
+those installed or, with "Choose a folder…", a sentence-transformers folder of the
+user's, checked by its files when chosen.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
+from pathlib import Path
 from typing import Any, Final
 
 from PySide6.QtCore import QCoreApplication, QSize, Qt, Signal, Slot
@@ -22,16 +25,24 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
+    QFileDialog,
     QFormLayout,
+    QHBoxLayout,
     QLabel,
     QLineEdit,
+    QPushButton,
     QSizePolicy,
     QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
-from app.core.documents.embedder import embedder_location, is_starter
+from app.core.documents.embedder import (
+    EmbeddingError,
+    embedder_location,
+    embedding_model_for_folder,
+    is_starter,
+)
 from app.core.errors import ConfidenteError, SettingsError
 from app.core.models.hardware import physical_cores
 from app.core.settings import (
@@ -43,6 +54,7 @@ from app.core.settings import (
     Settings,
     int_limits,
 )
+from app.gui.errors import show_error
 from app.gui.i18n import QT_TRANSLATE_NOOP, Retranslated
 from app.gui.settings.widgets import (
     AutoSpinBox,
@@ -222,6 +234,14 @@ class SettingsDialog(Retranslated, QDialog):
         self.embedder_combo = QComboBox()
         self.embedder_combo.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self._embedders: list[tuple[str, str]] = []  # (id, name) of the downloaded ones
+        # A sentence-transformers model in a folder of the user's, beside those listed.
+        self.embedder_folder_button = QPushButton()
+        self.embedder_folder_button.clicked.connect(self.on_choose_embedder_folder)
+        embedder_row = QWidget()
+        row_layout = QHBoxLayout(embedder_row)
+        row_layout.setContentsMargins(0, 0, 0, 0)
+        row_layout.addWidget(self.embedder_combo, 1)
+        row_layout.addWidget(self.embedder_folder_button)
         self._embedder_note = QLabel()
         self._embedder_note.setForegroundRole(QPalette.ColorRole.PlaceholderText)
         self._chunk_size = spin_box("chunk_size", step=100)
@@ -233,7 +253,7 @@ class SettingsDialog(Retranslated, QDialog):
             self.embedder_combo.currentIndexChanged,
         )
         form = QFormLayout()
-        self._add(form, "embedding_model", embedder)
+        self._add(form, "embedding_model", embedder, embedder_row)
         form.addRow("", self._embedder_note)
         self._add(form, "chunk_size", int_field(self._chunk_size))
         self._add(form, "chunk_overlap", int_field(self._overlap))
@@ -351,6 +371,11 @@ class SettingsDialog(Retranslated, QDialog):
         self._embedder_note.setText(
             self.tr("Download embedding models in Model → Models… (Ctrl+M).")
         )
+        self.embedder_folder_button.setText(self.tr("Choose a &folder…"))
+        self.embedder_folder_button.setAccessibleName(self.tr("Choose a folder"))
+        self.embedder_folder_button.setToolTip(
+            self.tr("Use a sentence-transformers model from a folder on your computer")
+        )
         self._chunk_size.setSuffix(self.tr(" characters"))
         self._chunk_size.setToolTip(
             self.tr("How long the passages are that documents are cut into.")
@@ -402,6 +427,46 @@ class SettingsDialog(Retranslated, QDialog):
         self._embedders = list(embedders)
         self._show_embedder(self.embedder_combo.currentData())
 
+    def embedder_text(self, value: str | None) -> str:
+        """How the embedding model `value` (a setting's value) is listed here."""
+        if is_starter(value):
+            return self.tr(STARTER_EMBEDDER_TEXT)
+        index = self.embedder_combo.findData(value)
+        return self.embedder_combo.itemText(index) if index >= 0 else str(value)
+
+    @Slot()
+    def on_choose_embedder_folder(self) -> None:
+        """Pick a folder; if it holds a sentence-transformers model, choose it (an edit,
+        saved with OK or Apply); else say why, and change nothing.
+
+        The check runs here, on the GUI thread, because it is cheap: it looks for a few
+        file names and reads modules.json (`embedding_model_for_folder`). The model is
+        loaded only when a library is indexed with it, in the index process.
+        """
+        current = self.embedder_combo.currentData()
+        start = current if current is not None and Path(current).is_absolute() else ""
+        chosen = QFileDialog.getExistingDirectory(
+            self, self.tr("Choose the folder of an embedding model"), start
+        )
+        if not chosen:
+            return
+        try:
+            value = embedding_model_for_folder(Path(chosen))
+        except EmbeddingError as error:
+            refused = EmbeddingError(
+                self.tr(
+                    "“{folder}” does not hold a sentence-transformers model: such a folder "
+                    "has a modules.json or config.json file, the model's tokenizer and its "
+                    "weights. Choose the folder that holds them."
+                ).format(folder=chosen),
+                detail=error.detail or str(error),
+            )
+            show_error(self, refused, title=self.tr("Not an embedding model"))
+            return
+        self._show_embedder(value)
+        self._show_problem("")
+        self.embedder_combo.setFocus(Qt.FocusReason.OtherFocusReason)
+
     def _show_embedder(self, value: str | None) -> None:
         """List the embedding models and choose `value` among them, without counting it as
         an edit. A value not installed (a folder, or a model deleted since) is listed as it is."""
@@ -418,14 +483,15 @@ class SettingsDialog(Retranslated, QDialog):
         combo.blockSignals(False)
         self.on_edited()
 
-    def _add(self, form: QFormLayout, name: str, field: Field) -> None:
-        """Put a setting's control on the form, with its label's mnemonic leading to it
-        (the label's text is set by `retranslate`); follow its changes."""
+    def _add(self, form: QFormLayout, name: str, field: Field, row: QWidget | None = None) -> None:
+        """Put a setting's control on the form (in `row`, if it has company there), with
+        its label's mnemonic leading to it (the label's text is set by `retranslate`);
+        follow its changes."""
         self.fields[name] = field
         label = QLabel()
         self._label_widgets[name] = label
         label.setBuddy(field.widget)
-        form.addRow(label, field.widget)
+        form.addRow(label, row or field.widget)
         field.changed.connect(self.on_edited)
 
     # --- values -----------------------------------------------------------------------------
@@ -525,7 +591,10 @@ class SettingsDialog(Retranslated, QDialog):
         """Every control the user can reach, in tab order within pages."""
         extra: list[QWidget] = [self.tabs, self.model_file]
         buttons: list[QAbstractButton] = self.buttons.buttons()
-        return [*extra, *(f.widget for f in self.fields.values()), *buttons]
+        fields = [f.widget for f in self.fields.values()]
+        at = fields.index(self.embedder_combo) + 1
+        fields[at:at] = [self.embedder_folder_button]
+        return [*extra, *fields, *buttons]
 
 
 _COMFORTABLE_SIZE: Final = QSize(620, 380)

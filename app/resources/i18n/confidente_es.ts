@@ -832,6 +832,10 @@ Arrastra archivos o carpetas a cualquier parte de la ventana, o pulsa Añadir ar
         <translation> El panel Documentos indica por qué no se han leído algunos archivos.</translation>
     </message>
     <message>
+        <source>This is a folder, not a document. To read every document in it, use Add folder… in the Documents pane.</source>
+        <translation>Esto es una carpeta, no un documento. Para leer todos los documentos que contiene, usa Añadir carpeta… en el panel Documentos.</translation>
+    </message>
+    <message>
         <source>{count} indexed</source>
         <comment>one file</comment>
         <translation>{count} indexado</translation>
@@ -1437,22 +1441,6 @@ Podrás volver a descargarlo más tarde.</translation>
         <translation>Usarlo</translation>
     </message>
     <message>
-        <source>Re-index the library?</source>
-        <translation>¿Reindexar la biblioteca?</translation>
-    </message>
-    <message>
-        <source>New libraries now use {name}. The library “{library}” keeps the embedding model it was indexed with until it is re-indexed, which reads every file again and can take a while. Re-index “{library}” now?</source>
-        <translation>Las bibliotecas nuevas usan ahora {name}. La biblioteca «{library}» conserva el modelo de embeddings con el que se indexó hasta que se reindexe, lo que vuelve a leer todos sus archivos y puede tardar un rato. ¿Reindexar «{library}» ahora?</translation>
-    </message>
-    <message>
-        <source>Re-index now</source>
-        <translation>Reindexar ahora</translation>
-    </message>
-    <message>
-        <source>Later</source>
-        <translation>Más tarde</translation>
-    </message>
-    <message>
         <source>something went wrong inside.</source>
         <translation>algo ha fallado internamente.</translation>
     </message>
@@ -1494,6 +1482,29 @@ Abrir este fragmento</translation>
     <message>
         <source>From your documents</source>
         <translation>De tus documentos</translation>
+    </message>
+</context>
+<context>
+    <name>ReindexOffer</name>
+    <message>
+        <source>“{library}” already uses {name}: there is nothing to re-index.</source>
+        <translation>«{library}» ya usa {name}: no hay nada que reindexar.</translation>
+    </message>
+    <message>
+        <source>Re-index the library?</source>
+        <translation>¿Reindexar la biblioteca?</translation>
+    </message>
+    <message>
+        <source>New libraries now use {name}. The library “{library}” keeps the embedding model it was indexed with until it is re-indexed, which reads every file again and can take a while. Re-index “{library}” now?</source>
+        <translation>Las bibliotecas nuevas usan ahora {name}. La biblioteca «{library}» conserva el modelo de embeddings con el que se indexó hasta que se reindexe, lo que vuelve a leer todos sus archivos y puede tardar un rato. ¿Reindexar «{library}» ahora?</translation>
+    </message>
+    <message>
+        <source>Re-index now</source>
+        <translation>Reindexar ahora</translation>
+    </message>
+    <message>
+        <source>Later</source>
+        <translation>Más tarde</translation>
     </message>
 </context>
 <context>
@@ -1654,6 +1665,18 @@ Abrir este fragmento</translation>
         <translation>Hilos del procesador que usa el modelo. Auto: uno por núcleo físico.</translation>
     </message>
     <message>
+        <source>Choose the folder of an embedding model</source>
+        <translation>Elige la carpeta de un modelo de embeddings</translation>
+    </message>
+    <message>
+        <source>“{folder}” does not hold a sentence-transformers model: such a folder has a modules.json or config.json file, the model&apos;s tokenizer and its weights. Choose the folder that holds them.</source>
+        <translation>«{folder}» no contiene un modelo de sentence-transformers: una carpeta así tiene un archivo modules.json o config.json, el tokenizador del modelo y sus pesos. Elige la carpeta que los contiene.</translation>
+    </message>
+    <message>
+        <source>Not an embedding model</source>
+        <translation>No es un modelo de embeddings</translation>
+    </message>
+    <message>
         <source>Model &amp;file:</source>
         <translation>Arc&amp;hivo del modelo:</translation>
     </message>
@@ -1712,6 +1735,18 @@ Abrir este fragmento</translation>
     <message>
         <source>&amp;Sources per document answer:</source>
         <translation>&amp;Fuentes por respuesta con documentos:</translation>
+    </message>
+    <message>
+        <source>Choose a &amp;folder…</source>
+        <translation>Ele&amp;gir una carpeta…</translation>
+    </message>
+    <message>
+        <source>Choose a folder</source>
+        <translation>Elegir una carpeta</translation>
+    </message>
+    <message>
+        <source>Use a sentence-transformers model from a folder on your computer</source>
+        <translation>Usar un modelo de sentence-transformers de una carpeta de tu ordenador</translation>
     </message>
     <message>
         <source> characters</source>

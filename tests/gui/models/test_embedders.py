@@ -1,6 +1,7 @@
 """Embedding models in the Models dialog, over the real core: the built-in model in use,
 the catalog's with a Download button, a download through the dialog's rows (pause,
-resume), "Use for new libraries", the offer to re-index, and Remove.
+resume), "Use for new libraries", the offer to re-index (only when the library was
+indexed with another model), and Remove.
 
 Downloads go to `tests.hub_standin.HubStandIn` (there is no internet here), serving the
 real packaged all-MiniLM-L6-v2 folder under a test catalog entry, set up with the
@@ -127,6 +128,25 @@ def use(qtbot: Any, opened: Opened, id: str) -> None:
     with qtbot.waitSignal(opened.window.models.embedders.embedder_switched, timeout=5000):
         qtbot.mouseClick(page.use_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: is_active(page, id), timeout=CHECK_TIMEOUT_MS)
+
+
+def wait_for_offer(qtbot: Any, window: MainWindow) -> QMessageBox:
+    """The offer to re-index, made once core said the library needs it."""
+    qtbot.waitUntil(lambda: box_named(window, "reindexOffer") is not None, timeout=5000)
+    offer = box_named(window, "reindexOffer")
+    assert offer is not None
+    return offer
+
+
+def index_a_note(qtbot: Any, opened: Opened, tmp_path: Path) -> Path:
+    """A note indexed into the default library with the built-in model; the pane lists it."""
+    window = opened.window
+    note = tmp_path / "chiller.txt"
+    note.write_text("The chiller in the basement is inspected every spring. " * 40, "utf-8")
+    with qtbot.waitSignal(window.library.job_ended, timeout=INDEX_TIMEOUT_MS):
+        window.library.add([str(note)])
+    qtbot.waitUntil(lambda: bool(window.documents_panel.model.files()), timeout=CHECK_TIMEOUT_MS)
+    return note
 
 
 # --- the page ------------------------------------------------------------------------------
@@ -275,11 +295,7 @@ def test_switching_offers_to_reindex_the_library_and_the_pane_shows_it(
     window, services = opened.window, opened.services
     documents = services.documents
     assert isinstance(documents, DocumentService)
-    note = tmp_path / "chiller.txt"
-    note.write_text("The chiller in the basement is inspected every spring. " * 40, "utf-8")
-    with qtbot.waitSignal(window.library.job_ended, timeout=INDEX_TIMEOUT_MS):
-        window.library.add([str(note)])
-    qtbot.waitUntil(lambda: bool(window.documents_panel.model.files()), timeout=CHECK_TIMEOUT_MS)
+    note = index_a_note(qtbot, opened, tmp_path)
     library = documents.catalog.library("default")
     assert library is not None
     assert library.embedding_model == STARTER_EMBEDDER
@@ -289,8 +305,7 @@ def test_switching_offers_to_reindex_the_library_and_the_pane_shows_it(
     page = dialog.embedders_page
     assert installed(page, TEST_ID)
     use(qtbot, opened, TEST_ID)
-    offer = box_named(window, "reindexOffer")
-    assert offer is not None
+    offer = wait_for_offer(qtbot, window)
     assert offer.parent() is dialog  # over the dialog the user is in
     assert "“default” keeps the embedding model" in offer.text()
     assert documents.catalog.library("default") == library  # nothing moved yet
@@ -308,6 +323,33 @@ def test_switching_offers_to_reindex_the_library_and_the_pane_shows_it(
     assert moved.embedding_model == TEST_ID
     [top, *_] = documents.search("how often is the chiller inspected")
     assert top.path == str(note.resolve())
+
+
+def test_no_reindexing_is_offered_for_the_model_the_library_already_uses(
+    qtbot: Any, opened: Opened, tmp_path: Path
+) -> None:
+    window, services = opened.window, opened.services
+    documents = services.documents
+    assert isinstance(documents, DocumentService)
+    index_a_note(qtbot, opened, tmp_path)
+    install_copy(app_paths().models, name=TEST_NAME, languages=("en",))
+    dialog = open_embedders(qtbot, window)
+    use(qtbot, opened, TEST_ID)
+    button(wait_for_offer(qtbot, window), "Later").click()
+
+    # Back to the built-in model, which the library was indexed with and still uses.
+    use(qtbot, opened, STARTER_EMBEDDER)
+    qtbot.waitUntil(
+        lambda: "already uses" in window.status.currentMessage(), timeout=CHECK_TIMEOUT_MS
+    )
+    assert window.status.currentMessage() == (
+        "“default” already uses all-MiniLM-L6-v2 (built in): there is nothing to re-index."
+    )
+    assert box_named(window, "reindexOffer") is None
+    assert not [b for b in dialog.findChildren(QMessageBox) if b.isVisible()]
+    library = documents.catalog.library("default")
+    assert library is not None
+    assert library.embedding_model == STARTER_EMBEDDER
 
 
 # --- parts without a window ----------------------------------------------------------------
