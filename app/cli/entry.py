@@ -1,7 +1,9 @@
 """The `confidente` command: the same services as the window, from a terminal.
 
-No argument opens the window. Expected failures print one line to stderr and
-exit 1; `--json` prints exactly one JSON document on stdout.
+No argument opens the window; file paths (`confidente FILE…`, what "Open with
+Confidente" runs) open it and add them to its document library. Expected
+failures print one line to stderr and exit 1; `--json` prints exactly one JSON
+document on stdout.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ import argparse
 import contextlib
 import json
 import multiprocessing
+import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -29,13 +32,21 @@ if TYPE_CHECKING:
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 
+USAGE = """confidente [-h] [--version] [--model PATH] [--self-test] [FILE ...]
+       confidente [--model PATH] COMMAND ..."""
+FILES_HELP = (
+    "FILE: a document (PDF, Word, text, ...) to open: the window opens, adds it to the "
+    "document library shown there, and shows it. This is what “Open with Confidente” runs. "
+    "An argument is a file when it is not a command and names an existing file, or has a "
+    "folder or an extension in it; every argument after the first file is a file too. "
+    "Write a file named like a command with its folder (./chat), or after -- "
+    "(confidente -- chat). To add folders, or without the window, use the add command."
+)
+OPTIONS_WITH_A_VALUE = ("--model",)  # the options before the command that take one
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="confidente",
-        description="A private assistant: chat with a local model and your documents, offline. "
-        "Without a command, opens the window.",
-    )
+
+def _add_options(parser: argparse.ArgumentParser) -> None:
+    """The options that come before a command, or before files."""
     parser.add_argument("--version", action="version", version=f"confidente {__version__}")
     parser.add_argument("--model", metavar="PATH", help="use this GGUF model file for this run")
     parser.add_argument(
@@ -44,6 +55,17 @@ def build_parser() -> argparse.ArgumentParser:
         help="check the installation end to end, offscreen and offline: window, model, "
         "one answer, a sample PDF indexed and searched; exit 0 when all pass",
     )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="confidente",
+        usage=USAGE,
+        description="A private assistant: chat with a local model and your documents, offline. "
+        "Without a command, opens the window.",
+        epilog=FILES_HELP,
+    )
+    _add_options(parser)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     chat = commands.add_parser("chat", help="chat in the terminal, or answer one MESSAGE")
@@ -75,15 +97,89 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _files_parser() -> argparse.ArgumentParser:
+    """`confidente [options] FILE…`: the same options, then files rather than a command."""
+    parser = argparse.ArgumentParser(prog="confidente", usage=USAGE, add_help=False)
+    parser.add_argument("-h", "--help", action="store_true")  # the full help, below
+    _add_options(parser)
+    parser.add_argument("files", nargs="+", metavar="FILE")
+    return parser
+
+
+def opens_files(argv: Sequence[str], commands: Sequence[str]) -> bool:
+    """Whether the command line names files to open rather than a command.
+
+    Its first argument that is not an option (nor an option's value) decides: a
+    command's name is that command; otherwise it is a file when it names an existing
+    one, or has a folder or an extension in it. Anything else (a mistyped command) is
+    left to the parser, which says which commands there are. After `--`, a file.
+    """
+    takes_value = False
+    for index, argument in enumerate(argv):
+        if takes_value:
+            takes_value = False
+        elif argument == "--":
+            return index + 1 < len(argv)
+        elif argument.startswith("-") and argument != "-":
+            # argparse takes any unambiguous beginning of an option: --mod for --model
+            takes_value = "=" not in argument and any(
+                len(argument) > 2 and option.startswith(argument) for option in OPTIONS_WITH_A_VALUE
+            )
+        else:
+            return argument not in commands and _looks_like_a_file(argument)
+    return False
+
+
+def _looks_like_a_file(argument: str) -> bool:
+    separators = {"/", os.sep, os.altsep or "/"}
+    return (
+        any(separator in argument for separator in separators)
+        or bool(os.path.splitext(argument)[1])
+        or os.path.lexists(argument)  # only a bare name in this folder gets here
+    )
+
+
+def command_names(parser: argparse.ArgumentParser) -> list[str]:
+    # argparse has no public way to list a parser's subcommands.
+    return [
+        name
+        for action in parser._actions
+        if isinstance(action, argparse._SubParsersAction)
+        for name in action.choices
+    ]
+
+
+def parse_arguments(argv: Sequence[str]) -> argparse.Namespace:
+    """A command with its arguments, or none (the window) with `files` to open in it.
+
+    `files` are absolute: the window may not resolve them from the same folder.
+    """
+    parser = build_parser()
+    if not opens_files(argv, command_names(parser)):
+        args = parser.parse_args(argv)
+        args.files = []
+        return args
+    files_parser = _files_parser()
+    args = files_parser.parse_args(argv)
+    if args.help:
+        parser.print_help()
+        parser.exit()
+    if args.self_test:
+        files_parser.error("--self-test opens no files")
+    args.command = None
+    args.files = [os.path.abspath(os.path.expanduser(path)) for path in args.files]
+    return args
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     # In a frozen app the document reader's child process re-enters here: let it run.
     multiprocessing.freeze_support()
     privacy.install_network_guard()
-    args = build_parser().parse_args(argv)
+    args = parse_arguments(sys.argv[1:] if argv is None else argv)
     if args.command is None or args.self_test:
         from app.gui.main_window import run_gui
 
-        return run_gui(sys.argv[:1], args.model, self_test=args.self_test)
+        return run_gui(sys.argv[:1], args.model, self_test=args.self_test, files=args.files)
     handlers: dict[str, Callable[[argparse.Namespace], int]] = {
         "chat": _chat,
         "ask": _ask,

@@ -15,13 +15,16 @@ conversation stops it too.
 Files and folders dropped anywhere on the window go to the library selected in
 the Documents pane; with "Answer from documents" on, questions are answered
 from that library, and the answer's citations open the source viewer. A dropped
-`.gguf` goes to the models, not the library. Every text is set in a
+`.gguf` goes to the models, not the library. Files opened with Confidente
+(`confidente FILE…`, the system's "Open with") go there too, and are shown
+selected in the pane (`documents.opening`). Every text is set in a
 `retranslate`, run again when the language changes.
 """
 
 from __future__ import annotations
 
 import sys
+from collections.abc import Sequence
 from typing import cast
 
 from PySide6.QtCore import QCoreApplication, QEvent, Qt, Slot
@@ -34,7 +37,7 @@ from app.core.privacy import install_network_guard
 from app.core.services import Services
 from app.gui.chat import ChatController, ChatView, Composer, ConversationPanel
 from app.gui.collector import GuiThreadCollector
-from app.gui.documents import DocumentsDock, SourceViewer
+from app.gui.documents import DocumentOpeningApplication, DocumentsDock, SourceViewer
 from app.gui.drops import DroppedFiles, FileDropFilter
 from app.gui.errors import ErrorReporter, show_error
 from app.gui.i18n import Retranslated, install_translators, remove_translators
@@ -296,6 +299,16 @@ class MainWindow(Retranslated, QMainWindow):
         if files.documents:
             self.documents_dock.add(files.documents)
 
+    @Slot(list)
+    def open_files(self, paths: list[str]) -> None:
+        """Files opened with Confidente: the window comes to the front, and the files go
+        to the Documents pane's library, shown there once added."""
+        if self.isMinimized():
+            self.showNormal()
+        self.raise_()
+        self.activateWindow()
+        self.documents_dock.open_files(paths)
+
     @Slot(str)
     def on_documents_added(self, library: str) -> None:
         """Documents were just added: the next question is most likely about them."""
@@ -342,10 +355,18 @@ class MainWindow(Retranslated, QMainWindow):
         self.tasks.join()  # reader threads have had their jobs' last events
 
 
-def run_gui(argv: list[str], model_path: str | None, *, self_test: bool = False) -> int:
+def run_gui(
+    argv: list[str],
+    model_path: str | None,
+    *,
+    self_test: bool = False,
+    files: Sequence[str] = (),
+) -> int:
     """Open the window, load the model in the background, and run until it closes.
 
-    With `self_test`, run `confidente --self-test` instead (app/gui/self_test.py).
+    `files` (absolute paths) are added to the Documents pane's library and shown
+    there, as are files the system opens with the app later (macOS). With
+    `self_test`, run `confidente --self-test` instead (app/gui/self_test.py).
     """
     install_network_guard()
     if self_test:
@@ -357,7 +378,7 @@ def run_gui(argv: list[str], model_path: str | None, *, self_test: bool = False)
         print(f"confidente: {problem}", file=sys.stderr)
         return 1
     existing = QApplication.instance()
-    app = existing if isinstance(existing, QApplication) else QApplication(argv)
+    app = existing if isinstance(existing, QApplication) else DocumentOpeningApplication(argv)
     app.setApplicationName("Confidente")
     app.setApplicationDisplayName("Confidente")
     try:
@@ -383,10 +404,16 @@ def run_gui(argv: list[str], model_path: str | None, *, self_test: bool = False)
     reporter.install()
     window.show()
     window.load_model()
+    if files:
+        window.open_files(list(files))
+    if isinstance(app, DocumentOpeningApplication):
+        app.send_files_to(window.open_files)
     window.welcome_if_first_run()
     try:
         return app.exec()
     finally:
+        if isinstance(app, DocumentOpeningApplication):
+            app.send_files_to(None)
         reporter.uninstall()
         window.shutdown()
         window.deleteLater()  # destroyed here, on the GUI thread, not by a collector elsewhere

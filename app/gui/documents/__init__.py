@@ -3,9 +3,11 @@
 from app.gui.documents.citations import QuotesView, SourcesView, quoted_source
 from app.gui.documents.dock import DocumentsDock
 from app.gui.documents.document_model import file_name
+from app.gui.documents.opening import DocumentOpeningApplication
 from app.gui.documents.source_viewer import SourceViewer
 
 __all__ = [
+    "DocumentOpeningApplication",
     "DocumentsDock",
     "QuotesView",
     "SourceViewer",

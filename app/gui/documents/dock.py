@@ -62,6 +62,13 @@ class DocumentsDock(Retranslated, QDockWidget):
         self.show()
         self.library.add(paths)
 
+    def open_files(self, paths: list[str]) -> None:
+        """Show the pane in front, add these files opened with Confidente to its library,
+        and select them there (`LibraryController.open_files`)."""
+        self.show()
+        self.raise_()  # in front of the docks tabbed with it
+        self.library.open_files(paths)
+
     @Slot(object)
     def open_source(self, source: object) -> None:
         """Show a cited passage in the source viewer (one viewer, reused)."""

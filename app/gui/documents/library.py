@@ -5,13 +5,14 @@ Listing libraries and files reads SQLite, so it goes through
 core's index worker, followed through `JobBridge`s; they run there one at a
 time, in the order asked, and the Documents pane shows the one running. A file
 that cannot be read is never an error dialog: its reason is listed in the pane,
-and one line sums the job up.
+and one line sums the job up. Files opened with Confidente (`open_files`, see
+`opening`) are added by the same job, and selected in the pane once listed.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Literal
 
 from PySide6.QtCore import QCoreApplication, QObject, Signal, Slot
@@ -27,6 +28,7 @@ from app.core.documents.records import (
 )
 from app.core.errors import ConfidenteError
 from app.core.worker import Failed, Job
+from app.gui.documents import opening
 from app.gui.documents.document_model import row_from_outcome
 from app.gui.documents.panel import DocumentsPanel, overall_text
 from app.gui.errors import show_error
@@ -47,6 +49,11 @@ _COUNTED = (
 
 WHY_HINT = QT_TRANSLATE_NOOP(
     "LibraryController", " The Documents pane says why some files were not read."
+)
+FOLDER_OPENED = QT_TRANSLATE_NOOP(
+    "LibraryController",
+    "This is a folder, not a document. To read every document in it, "
+    "use Add folder… in the Documents pane.",
 )
 
 
@@ -116,6 +123,10 @@ class _IndexJob:
     bridge: JobBridge
     action: Action
     library: str
+    # Files opened with Confidente: what was settled without the job (counted in its
+    # summary), and the rows to select once the job's files are listed.
+    settled: tuple[FileOutcome, ...] = ()
+    selects: tuple[str, ...] = ()
 
 
 class LibraryController(QObject):
@@ -124,7 +135,8 @@ class LibraryController(QObject):
     Signals:
         library_changed(str): the library in use (for the pane and for answers) is now this.
         indexing_progressed(str): a one-line summary of the work under way; "" once idle.
-        job_ended(str): one line summing up a job that ended, for the status bar.
+        job_ended(str): one line summing up a job that ended, for the status bar (or
+            files opened with Confidente that needed none: already there, or folders).
         documents_added(str): a job indexed at least one file into this library.
         notice_received(str): something a job wants the user to know.
     """
@@ -153,6 +165,8 @@ class LibraryController(QObject):
         self._extras: dict[str, IndexedFile] = {}  # reported by jobs, not kept by the catalog
         self._listing = 0  # generation of the latest file listing asked for
         self._warmed = False  # the embedding model was asked to load in the background
+        # Rows to select once the file listing of this generation (or a later one) is shown.
+        self._selecting: tuple[int, tuple[str, ...]] | None = None
         panel.set_libraries(self._names, self._library)
         panel.library_chosen.connect(self.choose_library)
         panel.library_named.connect(self.create_library)
@@ -203,6 +217,9 @@ class LibraryController(QObject):
         listed = {f.path for f in files}
         self._extras = {path: f for path, f in self._extras.items() if path not in listed}
         self._show()
+        if self._selecting is not None and listing >= self._selecting[0]:
+            self._panel.select_paths(self._selecting[1])
+            self._selecting = None
 
     def _show(self) -> None:
         self._panel.show_files([*self._catalog, *self._extras.values()])
@@ -236,17 +253,62 @@ class LibraryController(QObject):
     @Slot(list)
     def add(self, paths: list[str]) -> None:
         if paths:
-            library = self._library
-            waiting = (
-                self.tr("Adding {count} item to “{library}”…")
-                if len(paths) == 1
-                else self.tr("Adding {count} items to “{library}”…")
-            )
-            self._start(
-                "add",
-                lambda: self._documents.add(paths, library),
-                waiting.format(count=len(paths), library=library),
-            )
+            self._add(paths)
+
+    def _add(
+        self,
+        paths: list[str],
+        settled: tuple[FileOutcome, ...] = (),
+        selects: tuple[str, ...] = (),
+    ) -> None:
+        library = self._library
+        waiting = (
+            self.tr("Adding {count} item to “{library}”…")
+            if len(paths) == 1
+            else self.tr("Adding {count} items to “{library}”…")
+        )
+        self._start(
+            "add",
+            lambda: self._documents.add(paths, library),
+            waiting.format(count=len(paths), library=library),
+            settled=settled,
+            selects=selects,
+        )
+
+    @Slot(list)
+    def open_files(self, paths: list[str]) -> None:
+        """Files opened with Confidente: add them to the library in use like Add files…
+        does, and select them in the pane once listed. One already indexed and unchanged
+        is only selected; a folder is refused, with why, in its own row."""
+        if not paths:
+            return
+        library, documents = self._library, self._documents
+        self._tasks.run_in_background(
+            lambda: opening.sort_opened(paths, documents.files(library)),
+            lambda opened: self._on_opened_sorted(library, paths, opened),
+        )
+
+    def _on_opened_sorted(
+        self, library: str, paths: list[str], opened: opening.OpenedFiles
+    ) -> None:
+        if library != self._library:  # another library was chosen meanwhile: sort again
+            self.open_files(paths)
+            return
+        folders = tuple(
+            FileOutcome(path, FileStatus.SKIPPED, self.tr(FOLDER_OPENED)) for path in opened.folders
+        )
+        for outcome in folders:
+            self._remember(outcome)
+            self._panel.model.apply_outcome(outcome)
+        settled = (*(FileOutcome(path, FileStatus.UNCHANGED) for path in opened.listed), *folders)
+        if opened.new:
+            self._add(opened.new, settled, tuple(opened.keys))
+            return
+        summary = outcomes_summary(library, settled)
+        if not self._jobs:
+            self._panel.show_idle(summary)
+        self.job_ended.emit(summary + (self.tr(WHY_HINT) if has_unread(settled) else ""))
+        self._panel.select_paths(opened.keys)
 
     @Slot(list)
     def remove(self, paths: list[str]) -> None:
@@ -292,7 +354,15 @@ class LibraryController(QObject):
         for job in self._jobs:
             job.bridge.cancel()
 
-    def _start(self, action: Action, submit: Callable[[], Job[Any]], waiting: str) -> None:
+    def _start(
+        self,
+        action: Action,
+        submit: Callable[[], Job[Any]],
+        waiting: str,
+        *,
+        settled: tuple[FileOutcome, ...] = (),
+        selects: tuple[str, ...] = (),
+    ) -> None:
         try:
             job = submit()  # only queues the job: nothing is read here
         except ConfidenteError as error:
@@ -303,7 +373,7 @@ class LibraryController(QObject):
         bridge.notice_received.connect(self.notice_received)
         bridge.finished.connect(self.on_job_finished)
         bridge.failed.connect(self.on_job_failed)
-        self._jobs.append(_IndexJob(bridge, action, self._library))
+        self._jobs.append(_IndexJob(bridge, action, self._library, settled, selects))
         if len(self._jobs) == 1:
             self._panel.show_waiting(waiting)
             self.indexing_progressed.emit(waiting)
@@ -342,6 +412,7 @@ class LibraryController(QObject):
             return
         outcomes: tuple[FileOutcome, ...] = ()
         if isinstance(result, IngestReport):
+            result = replace(result, outcomes=(*result.outcomes, *job.settled))
             outcomes = result.outcomes
             summary = report_summary(result)
         else:
@@ -393,3 +464,5 @@ class LibraryController(QObject):
         self.job_ended.emit(summary + hint)
         self.refresh_libraries()
         self.refresh_files()
+        if job.selects:
+            self._selecting = (self._listing, job.selects)

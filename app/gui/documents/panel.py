@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtCore import QCoreApplication, Qt, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QItemSelectionModel, Qt, Signal, Slot
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -292,6 +292,18 @@ class DocumentsPanel(Retranslated, QWidget):
         if summary:
             self.summary_label.setText(summary)
             self.summary_label.show()
+
+    def select_paths(self, paths: Sequence[str]) -> None:
+        """Select the rows of these files (those listed), and scroll to the first."""
+        rows = sorted({row for path in paths if (row := self.model.row_of(path)) is not None})
+        if not rows:
+            return
+        selection = self.list.selectionModel()
+        first = self.model.index(rows[0], 0)
+        selection.setCurrentIndex(first, QItemSelectionModel.SelectionFlag.ClearAndSelect)
+        for row in rows[1:]:
+            selection.select(self.model.index(row, 0), QItemSelectionModel.SelectionFlag.Select)
+        self.list.scrollTo(first)
 
     def selected_paths(self) -> list[str]:
         rows = sorted(index.row() for index in self.list.selectionModel().selectedRows())

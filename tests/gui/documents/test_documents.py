@@ -31,7 +31,7 @@ from app.core.documents.records import (
     Source,
 )
 from app.core.services import Services
-from app.gui.documents import source_viewer
+from app.gui.documents import opening, source_viewer
 from app.gui.documents.document_model import DocumentListModel, ReasonRole, StatusRole, file_name
 from app.gui.documents.panel import IngestProgressBox
 from app.gui.documents.source_viewer import SourceViewer, editor_position, is_pdf
@@ -330,6 +330,96 @@ def test_adding_a_folder_shows_progress_then_every_file_with_its_status(
     names = {name for name, _ in opened.calls}
     assert {"libraries", "files"} <= names
     assert opened.calls_on_gui_thread() == []
+
+
+# --- files opened with Confidente ----------------------------------------------------------
+
+
+def selected_names(window: MainWindow) -> set[str]:
+    return {file_name(path) for path in window.documents_panel.selected_paths()}
+
+
+def test_files_opened_with_confidente_are_added_through_the_pane_and_selected(
+    qtbot: Any, open_window: OpenWindow, folder: Path, tmp_path: Path, monkeypatch: Any
+) -> None:
+    sorted_on: list[bool] = []  # whether each look at the disk ran on the GUI thread
+    sort = opening.sort_opened
+
+    def recorded_sort(*args: Any) -> Any:
+        sorted_on.append(threading.current_thread() is threading.main_thread())
+        return sort(*args)
+
+    monkeypatch.setattr(opening, "sort_opened", recorded_sort)
+    opened = open_window()
+    window = opened.window
+    panel = window.documents_panel
+    window.documents_dock.hide()  # closed by the user: opening a file shows it again
+    progress: list[str] = []
+    window.library.indexing_progressed.connect(progress.append)
+    notes = folder / "ferry notes.txt"
+    missing = tmp_path / "gone.pdf"
+    photo = folder / "photo.png"
+
+    with qtbot.waitSignal(window.library.job_ended, timeout=INGEST_TIMEOUT_MS):
+        window.open_files([str(notes), str(missing), str(folder), str(photo)])
+
+    assert window.documents_dock.isVisible()
+    assert progress[0] == "Adding 3 items to “default”…"  # the pane's own add job
+    assert any(line.startswith("Indexing “default”: ") for line in progress)
+    qtbot.waitUntil(lambda: len(selected_names(window)) == 4, timeout=5000)
+    listed = rows(window)
+    assert listed["ferry notes.txt"].status == "indexed"
+    assert listed["gone.pdf"].status == "failed"
+    assert listed["gone.pdf"].reason == "No such file or folder."
+    assert listed["photo.png"].status == "skipped"
+    assert listed["harbour docs"].status == "skipped"  # a folder is not opened as a file
+    assert "Add folder…" in listed["harbour docs"].reason
+    assert "harbour.pdf" not in listed  # nor read
+    assert selected_names(window) == {"ferry notes.txt", "gone.pdf", "photo.png", "harbour docs"}
+    message = window.status.currentMessage()
+    assert "1 indexed, 1 failed, 2 skipped." in message
+    assert "says why" in message
+    assert not visible_dialogs(window)  # reasons are listed, as for Add files…
+
+    # Opened again, unchanged: only shown, with no job.
+    panel.list.clearSelection()
+    progress.clear()
+    with qtbot.waitSignal(window.library.job_ended, timeout=5000):
+        window.open_files([str(notes)])
+    assert selected_names(window) == {"ferry notes.txt"}
+    assert "1 unchanged." in window.status.currentMessage()
+    assert progress == []
+    assert not window.library.busy
+
+    # Changed since: read again.
+    with notes.open("a", encoding="utf-8") as file:
+        file.write("\nThe kiosk also sells maps of the island.\n")
+    with qtbot.waitSignal(window.library.job_ended, timeout=INGEST_TIMEOUT_MS):
+        window.open_files([str(notes)])
+    assert "1 indexed." in window.status.currentMessage()
+    qtbot.waitUntil(lambda: selected_names(window) == {"ferry notes.txt"}, timeout=5000)
+    assert progress
+
+    assert sorted_on
+    assert not any(sorted_on), "opened files were looked at on the GUI thread"
+    assert opened.calls_on_gui_thread() == []
+
+
+def test_a_missing_file_opened_with_confidente_says_so_in_the_pane(
+    qtbot: Any, open_window: OpenWindow, tmp_path: Path
+) -> None:
+    window = open_window().window
+    missing = tmp_path / "nowhere" / "report.pdf"
+    with qtbot.waitSignal(window.library.job_ended, timeout=INGEST_TIMEOUT_MS):
+        window.open_files([str(missing)])
+    qtbot.waitUntil(lambda: selected_names(window) == {"report.pdf"}, timeout=5000)
+    assert rows(window)["report.pdf"].status == "failed"
+    assert "No such file or folder." in str(
+        window.documents_panel.list.currentIndex().data(Qt.ItemDataRole.ToolTipRole)
+    )
+    assert "1 failed." in window.status.currentMessage()
+    assert not visible_dialogs(window)
+    assert window.isVisible()
 
 
 # --- answers from documents, chips and the viewer -----------------------------------------
