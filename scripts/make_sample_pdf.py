@@ -12,7 +12,8 @@ from pathlib import Path
 
 from fpdf import FPDF
 
-OUTPUT = Path(__file__).resolve().parents[1] / "app" / "resources" / "sample" / "confidente-sample.pdf"
+SAMPLES = Path(__file__).resolve().parents[1] / "app" / "resources" / "sample"
+OUTPUT = SAMPLES / "confidente-sample.pdf"
 # The self-test searches for this sentence (app/gui/self_test.py SAMPLE_PHRASE).
 SENTENCE = (
     "The lighthouse keeper of Isla Quebrada logged forty-two amber flashes "

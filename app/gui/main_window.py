@@ -41,6 +41,7 @@ from app.gui.documents import DocumentOpeningApplication, DocumentsDock, SourceV
 from app.gui.drops import DroppedFiles, FileDropFilter
 from app.gui.errors import ErrorReporter, show_error
 from app.gui.i18n import Retranslated, install_translators, remove_translators
+from app.gui.identity import present
 from app.gui.models import (
     ModelLoader,
     ModelsController,
@@ -379,8 +380,7 @@ def run_gui(
         return 1
     existing = QApplication.instance()
     app = existing if isinstance(existing, QApplication) else DocumentOpeningApplication(argv)
-    app.setApplicationName("Confidente")
-    app.setApplicationDisplayName("Confidente")
+    present(app)
     try:
         services = (
             Services(documents_process=True, model_path=model_path)

