@@ -4,6 +4,8 @@
 #   make bench        engine, document and model benchmarks (figures printed, nothing asserted)
 #   make screenshots  the main states, light and dark, English and Spanish, in docs/screenshots/
 #   make run CUDA=1   build llama.cpp with CUDA (-DGGML_CUDA=on)
+#   make package      the frozen app (dist/confidente/) and its .deb, for any x86-64-v3 PC
+#   make package-test install the .deb into a scratch root and smoke-test it (offline, Xvfb)
 
 PYTHON ?= python3
 VENV   := .venv
@@ -33,7 +35,8 @@ endif
 WHEEL_CACHE := $(HOME)/.cache/confidente/wheels/llama-cpp-python-$(LLAMA_CPP_VERSION)-$(LLAMA_VARIANT)-$(ARCH)
 STAMP := $(VENV)/.installed-$(LLAMA_VARIANT)
 
-.PHONY: run test lint typecheck imports pytest bench setup model clean translations screenshots
+.PHONY: run test lint typecheck imports pytest bench setup model clean translations screenshots \
+	package package-deps package-test
 
 run: setup model
 	$(PY) -m app
@@ -61,8 +64,8 @@ model: setup
 	@$(PY) -m app models starter
 
 lint: setup
-	$(VENV)/bin/ruff check app tests bench scripts
-	$(VENV)/bin/ruff format --check app tests bench scripts
+	$(VENV)/bin/ruff check app tests bench scripts packaging
+	$(VENV)/bin/ruff format --check app tests bench scripts packaging
 
 typecheck: setup
 	$(VENV)/bin/mypy
@@ -96,6 +99,56 @@ bench: setup model
 	$(PY) -m bench.models
 	$(PY) -m bench.realdocs
 	$(PY) -m bench.answers
+	$(PY) -m bench.startup
+
+# The installed app. It gets its own environment: a plain (not editable) install of the
+# project, and llama.cpp compiled for any x86-64 PC with AVX2 (2013 on) rather than for
+# this machine's CPU, so the package runs on the user's laptop, not only here. The first
+# build compiles llama.cpp again (about 7 minutes on 2 cores) and freezes about 2 GB.
+PKG_VENV := build/package-venv
+PKG_PY := $(PKG_VENV)/bin/python
+PKG_STAMP := $(PKG_VENV)/.installed
+# xz makes the .deb a tenth smaller and takes three times longer (for releases).
+DEB_COMPRESSION ?= zstd
+PKG_LLAMA_CMAKE_ARGS := -DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON -DGGML_BMI2=ON
+PKG_WHEEL_CACHE := $(HOME)/.cache/confidente/wheels/llama-cpp-python-$(LLAMA_CPP_VERSION)-portable-$(ARCH)
+VERSION := $(shell sed -n 's/^version = "\(.*\)"/\1/p' pyproject.toml)
+DEB := dist/confidente_$(VERSION)_$(shell dpkg --print-architecture 2>/dev/null || echo amd64).deb
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+$(PKG_STAMP): pyproject.toml constraints.txt Makefile
+	@test -x $(PKG_PY) || $(PYTHON) -m venv $(PKG_VENV)
+	@$(PKG_PY) -m pip install --quiet --upgrade pip
+	@if ! ls $(PKG_WHEEL_CACHE)/*.whl >/dev/null 2>&1; then \
+	  echo ">>> Building llama.cpp for the package (portable x86-64-v3). The first build takes several minutes."; \
+	  CMAKE_ARGS="$(PKG_LLAMA_CMAKE_ARGS)" CMAKE_BUILD_PARALLEL_LEVEL=$$(nproc 2>/dev/null || echo 2) \
+	    $(PKG_PY) -m pip wheel --no-cache-dir --no-deps --wheel-dir $(PKG_WHEEL_CACHE) llama-cpp-python==$(LLAMA_CPP_VERSION) \
+	    || { rm -rf $(PKG_WHEEL_CACHE); exit 1; }; \
+	fi
+	@echo ">>> Installing the package's environment"
+	@$(PKG_PY) -m pip install --quiet --force-reinstall --no-deps $(PKG_WHEEL_CACHE)/*.whl
+	@$(PKG_PY) -m pip install --quiet -c constraints.txt -e '.[package]'
+	@touch $@
+
+package: $(PKG_STAMP)
+	@echo ">>> Freezing the app into dist/confidente/ (PyInstaller)"
+	@rm -rf dist/confidente build/pyinstaller
+	cd $(CURDIR) && $(PKG_VENV)/bin/pyinstaller --noconfirm --log-level WARN \
+	  --workpath build/pyinstaller --distpath dist installer.spec
+	$(PKG_PY) packaging/linux/build_deb.py --dist dist/confidente --out dist --compression $(DEB_COMPRESSION)
+	@du -sh dist/confidente $(DEB)
+
+# What the smoke test needs on this machine: Xvfb, xwininfo, and the package's own Depends.
+package-deps:
+	@test -f $(DEB) || { echo "no $(DEB): run make package"; exit 1; }
+	@deps="$$(dpkg-deb -f $(DEB) Depends), xvfb, x11-utils"; \
+	if ! dpkg-checkbuilddeps -d "$$deps" /dev/null >/dev/null 2>&1; then \
+	  echo ">>> Installing the package's dependencies and Xvfb"; \
+	  $(SUDO) apt-get update -qq && $(SUDO) apt-get satisfy -y -qq --no-install-recommends "$$deps"; \
+	fi
+
+package-test: setup package package-deps
+	CONFIDENTE_DEB=$(DEB) $(PY) -m pytest tests/package -v
 
 clean:
-	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache .import_linter_cache
+	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache .import_linter_cache build dist
