@@ -73,12 +73,22 @@ def diagnose(paths: AppPaths, settings: Settings, warnings: list[str]) -> dict[s
             ),
             "listening_sockets": privacy.listening_sockets_of_this_process(),
             "machine_has_default_route": privacy.machine_has_default_route(),
+            **_children_network(),
         },
         "keychain": {
             "backend": token.keychain_name(),
             "hugging_face_token_stored": token.get_token() is not None,
         },
         "settings_warnings": warnings,
+    }
+
+
+def _children_network() -> dict[str, Any]:
+    """What the children that read untrusted files can reach, measured in a real one."""
+    check = privacy.children_network_check()
+    return {
+        "children_run_in_a_network_namespace": check["namespace"],
+        "children_refuse_connections": check["guard"],
     }
 
 

@@ -32,6 +32,7 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
+from app.core import privacy
 from app.core.cancel import CancelToken
 from app.core.documents.limits import ExtractionLimits
 from app.core.documents.sandbox import limit_memory
@@ -328,6 +329,7 @@ def _serve(
     conn: Connection, path: bytes, page: int, passage: str, near: int | None, memory: int
 ) -> None:
     """The child: one file, one reply, then exit."""
+    privacy.enter_child(without_network=True)  # first: a hostile PDF reaches nothing
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C in a terminal is the parent's
     limit_memory(memory)
     try:

@@ -39,9 +39,8 @@ def serve(conn: Connection, paths: AppPaths, limits: ExtractionLimits) -> None:
     from app.core.documents.service import DocumentService
     from app.core.worker import Worker
 
+    privacy.enter_child()  # first: the offline environment and the network guard
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C is for the parent to handle
-    privacy.apply_offline_environment()
-    privacy.install_network_guard()
     current = [Settings()]
     worker = Worker("index")
     service = DocumentService(worker, paths, lambda: current[0], limits)

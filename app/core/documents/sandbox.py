@@ -34,6 +34,7 @@ from multiprocessing.context import SpawnProcess
 from pathlib import Path
 from types import TracebackType
 
+from app.core import privacy
 from app.core.cancel import CancelToken
 from app.core.documents.extract import extract, preload_parsers
 from app.core.documents.limits import (
@@ -241,6 +242,7 @@ def extract_isolated(
 
 def _serve(conn: Connection, limits: ExtractionLimits) -> None:
     """The child's whole life: read each path the parent sends; reply with its text or why not."""
+    privacy.enter_child(without_network=True)  # first: a hostile file reaches nothing
     _settle_child(limits)
     conn.send_bytes(_READY)
     while True:

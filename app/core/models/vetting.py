@@ -32,6 +32,7 @@ from dataclasses import asdict, dataclass
 from multiprocessing.connection import Connection
 from pathlib import Path
 
+from app.core import privacy
 from app.core.cancel import CancelToken
 from app.core.errors import ConfidenteError, ModelError
 from app.core.models.gguf import read_gguf_info
@@ -170,6 +171,7 @@ def _died(
 
 def _trial(path: str, conn: Connection) -> None:
     """The child: header, vocabulary, template. Each stage is reported before it starts."""
+    privacy.enter_child(without_network=True)  # first: a hostile model or template reaches nothing
 
     def say(message: dict[str, object]) -> None:
         conn.send_bytes(json.dumps(message).encode("utf-8")[:_MAX_REPLY_BYTES])
