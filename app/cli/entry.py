@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 
 from app import __version__
 from app.cli import documents as cli_documents
+from app.cli import erase as cli_erase
 from app.cli import models as cli_models
 from app.core import privacy
 from app.core.errors import ConfidenteError
@@ -94,6 +95,7 @@ def build_parser() -> argparse.ArgumentParser:
     doctor.add_argument("--json", action="store_true", help="print JSON")
 
     cli_models.register(commands)
+    cli_erase.register(commands)
     return parser
 
 
@@ -187,6 +189,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "doctor": _doctor,
         "models": cli_models.run,
         **cli_documents.HANDLERS,
+        **cli_erase.HANDLERS,
     }
     try:
         return handlers[args.command](args)

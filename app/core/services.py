@@ -50,13 +50,21 @@ class Services:
             settings=lambda: self.settings,
             update_settings=self.update_settings,
         )
+        self.warnings.extend(self.models.inventory.check())  # a broken registry is set aside
         self.index_worker: Worker | None = None
         self.documents: Documents
         if documents_process:
-            self.documents = DocumentsProcess(self.paths, lambda: self.settings)
+            self.documents = DocumentsProcess(
+                self.paths, lambda: self.settings, forget_sources=self.store.forget_sources
+            )
         else:
             self.index_worker = Worker("index")
-            self.documents = DocumentService(self.index_worker, self.paths, lambda: self.settings)
+            self.documents = DocumentService(
+                self.index_worker,
+                self.paths,
+                lambda: self.settings,
+                forget_sources=self.store.forget_sources,
+            )
         self.chat = ChatService(self.worker, self.store, lambda: self.settings, self.documents)
 
     def update_settings(self, **changes: Any) -> Settings:

@@ -4,7 +4,7 @@ The title, when it started, the system prompt as a quote, then each turn under
 a heading naming who spoke. Answers are Markdown already and are written as they
 are; a fence the model left open (a stopped answer) is closed, so it cannot turn
 the rest of the document into code. A document answer lists the passages it
-cited below it: number, file and page.
+cited below it: number, file and page ("source removed" for a document removed since).
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from app.core.errors import ConfidenteError
 ROLE_HEADINGS = {"user": "You", "assistant": "Confidente"}
 STOPPED_NOTE = "*Stopped before the end.*"
 NO_ANSWER_NOTE = "*No answer.*"
+SOURCE_REMOVED_NOTE = "*source removed*"  # its document was removed after the answer
 
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 
@@ -73,6 +74,9 @@ def _closed_fences(text: str) -> str:
 def _source_list(sources: Sequence[Source]) -> str:
     lines = []
     for source in sources:
+        if source.removed:
+            lines.append(f"- [{source.n}] {SOURCE_REMOVED_NOTE}")
+            continue
         where = _code_span(source.path)
         if source.page is not None:
             where += f", page {source.page}"

@@ -19,6 +19,7 @@ import re
 import sqlite3
 import time
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Literal, TypeVar
@@ -285,6 +286,7 @@ class ConversationStore:
             ).rowcount
         if not changed:
             raise _no_conversation(conversation_id)
+        self._scrub()  # the old title stays in the title index and the WAL otherwise
         return self.get_conversation(conversation_id)
 
     def set_system_prompt(self, conversation_id: int, text: str | None) -> Conversation:
@@ -325,6 +327,38 @@ class ConversationStore:
             )
         if deleted:
             self._scrub()
+
+    def forget_sources(self, paths: Iterable[str]) -> int:
+        """Take the documents at `paths` (removed from a library) out of every answer
+        that cited them, leaving no trace on disk: the answer's text stays, each of
+        their sources keeps only its number [n] (`Source.removed_marker`) and their
+        quotes are dropped. Returns how many answers changed."""
+        gone = set(paths)
+        if not gone:
+            return 0
+        changed = 0
+        with self._transaction() as db:
+            rows = db.execute(
+                "SELECT id, sources, quotes FROM messages WHERE sources IS NOT NULL"
+            ).fetchall()
+            for message_id, sources_json, quotes_json in rows:
+                sources = _from_json(Source, sources_json)
+                removed = {s.n for s in sources if s.path in gone}
+                if not removed:
+                    continue
+                kept_sources = tuple(
+                    Source.removed_marker(s.n) if s.n in removed else s for s in sources
+                )
+                quotes = _from_json(Quote, quotes_json)
+                kept_quotes = tuple(q for q in quotes if q.n not in removed and q.path not in gone)
+                db.execute(
+                    "UPDATE messages SET sources = ?, quotes = ? WHERE id = ?",
+                    (_to_json(kept_sources), _to_json(kept_quotes), message_id),
+                )
+                changed += 1
+        if changed:
+            self._scrub()
+        return changed
 
     def search(self, query: str, limit: int = 50) -> list[SearchHit]:
         """Conversations whose title or messages contain every word of `query`.

@@ -19,6 +19,9 @@ from app.core.worker import JobContext
 
 DEFAULT_LIBRARY = "default"
 
+# Told the paths of the files a removal took out, once they are out of the index
+ForgetSources = Callable[[Sequence[str]], object]
+
 
 def check_library_name(name: str) -> str:
     name = name.strip()
@@ -63,10 +66,18 @@ def remove_files(
             outcomes.append(FileOutcome(record.path, FileStatus.REMOVED))
     if any(o.status is FileStatus.REMOVED for o in outcomes):
         catalog.scrub()
+        _wipe(ctx, lambda: vectors.compact(found.id))
     return outcomes
 
 
-def delete_library(catalog: Catalog, vectors: VectorIndex, name: str) -> list[FileOutcome]:
+def removed_paths(outcomes: Sequence[FileOutcome]) -> list[str]:
+    """The files a removal took out of the index (for the answers that cited them)."""
+    return [o.path for o in outcomes if o.status is FileStatus.REMOVED]
+
+
+def delete_library(
+    ctx: JobContext, catalog: Catalog, vectors: VectorIndex, name: str
+) -> list[FileOutcome]:
     """Forget a library and every document in it, text and vectors."""
     found = catalog.library(name)
     if found is None:
@@ -77,7 +88,18 @@ def delete_library(catalog: Catalog, vectors: VectorIndex, name: str) -> list[Fi
     vectors.drop(found.id)
     catalog.delete_library(found.id)
     catalog.scrub()
+    _wipe(ctx, vectors.scrub)
     return [FileOutcome(r.path, FileStatus.REMOVED) for r in records]
+
+
+def _wipe(ctx: JobContext, wipe: Callable[[], None]) -> None:
+    """Wipe removed vectors from the disk; the documents are out of the index already
+    (and the answers citing them are told so), so a failure here is a notice, not
+    a failed removal."""
+    try:
+        wipe()
+    except StorageError as exc:
+        ctx.notice(exc.message)
 
 
 def forget(catalog: Catalog, vectors: VectorIndex, library: Library, record: FileRecord) -> None:
@@ -108,8 +130,24 @@ def repair(
             "and is being rebuilt from the stored passages."
         )
         count = vectors.count(library.id)
-    if count == len(expected):
-        return
+    if count != len(expected):
+        _restore(ctx, catalog, vectors, embedder, library, expected)
+    if vectors.set_aside_copies():  # rebuilt: the old copies would keep removed documents
+        try:
+            vectors.delete_set_aside()
+        except StorageError as exc:
+            ctx.notice(exc.message)
+
+
+def _restore(
+    ctx: JobContext,
+    catalog: Catalog,
+    vectors: VectorIndex,
+    embedder: Callable[[str | None], Embedder],
+    library: Library,
+    expected: set[int],
+) -> None:
+    """Make the library's vectors those of its passages: delete the extra, embed the missing."""
     present = vectors.ids(library.id)
     orphans = sorted(present - expected)
     if orphans:

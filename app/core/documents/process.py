@@ -50,9 +50,11 @@ from app.core.documents.embedder_switch import uses_other_embedder
 from app.core.documents.language import Language
 from app.core.documents.libraries import (
     DEFAULT_LIBRARY,
+    ForgetSources,
     check_library_name,
     files_of,
     library_names,
+    removed_paths,
 )
 from app.core.documents.limits import ExtractionLimits
 from app.core.documents.process_server import CLOSE_SECONDS, serve
@@ -62,7 +64,7 @@ from app.core.documents.search import library_languages
 from app.core.errors import ConfidenteError, DocumentError
 from app.core.paths import AppPaths
 from app.core.settings import Settings
-from app.core.worker import Failed, Finished, Job
+from app.core.worker import Event, Failed, Finished, Job
 
 T = TypeVar("T")
 
@@ -90,14 +92,30 @@ class _Call:
 
 
 class _RemoteJob(Job[T]):
-    def __init__(self, name: str, owner: DocumentsProcess, call_id: int) -> None:
+    def __init__(
+        self,
+        name: str,
+        owner: DocumentsProcess,
+        call_id: int,
+        on_result: Callable[[Any], None] | None = None,
+    ) -> None:
         super().__init__(name)
         self._owner = owner
         self._call_id = call_id
+        self._on_result = on_result
 
     def cancel(self) -> None:
         super().cancel()
         self._owner._send(("cancel", self._call_id, "", ()))
+
+    def _put(self, event: Event) -> None:
+        """`on_result` runs here, in this process, before the job is seen to finish."""
+        if isinstance(event, Finished) and self._on_result is not None:
+            try:
+                self._on_result(event.result)
+            except ConfidenteError as exc:
+                event = Failed(exc, "")
+        super()._put(event)
 
 
 class DocumentsProcess:
@@ -108,8 +126,10 @@ class DocumentsProcess:
         paths: AppPaths,
         settings: Callable[[], Settings],
         limits: ExtractionLimits | None = None,
+        forget_sources: ForgetSources | None = None,
     ) -> None:
         self._paths = paths
+        self._forget_sources = forget_sources  # as DocumentService's, run here
         self._settings = settings
         self.limits = limits or ExtractionLimits()
         self._context = multiprocessing.get_context("spawn")
@@ -158,11 +178,25 @@ class DocumentsProcess:
         self, paths: Sequence[str | Path], library: str = DEFAULT_LIBRARY
     ) -> Job[list[FileOutcome]]:
         return self._job(
-            "remove documents", "remove", [str(p) for p in paths], check_library_name(library)
+            "remove documents",
+            "remove",
+            [str(p) for p in paths],
+            check_library_name(library),
+            on_result=self._forgotten,
         )
 
     def delete_library(self, library: str) -> Job[list[FileOutcome]]:
-        return self._job("delete a library", "delete_library", check_library_name(library))
+        return self._job(
+            "delete a library",
+            "delete_library",
+            check_library_name(library),
+            on_result=self._forgotten,
+        )
+
+    def _forgotten(self, outcomes: list[FileOutcome]) -> None:
+        removed = removed_paths(outcomes)
+        if removed and self._forget_sources is not None:
+            self._forget_sources(removed)
 
     def warm_up(self, library: str = DEFAULT_LIBRARY) -> Job[bool]:
         return self._job("load the embedding model", "warm_up", check_library_name(library))
@@ -236,9 +270,11 @@ class DocumentsProcess:
 
     # The parent's side of the pipe
 
-    def _job(self, name: str, method: str, *args: Any) -> Job[Any]:
+    def _job(
+        self, name: str, method: str, *args: Any, on_result: Callable[[Any], None] | None = None
+    ) -> Job[Any]:
         call_id = next(self._ids)
-        job: _RemoteJob[Any] = _RemoteJob(name, self, call_id)
+        job: _RemoteJob[Any] = _RemoteJob(name, self, call_id, on_result)
         if self._register(call_id, job):
             self._send(("job", call_id, method, args))
         return job

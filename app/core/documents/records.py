@@ -105,6 +105,17 @@ class Source:
     # nor of what is stored with an answer, so two sources compare without it.
     following: str = field(default="", compare=False, repr=False)
 
+    @classmethod
+    def removed_marker(cls, n: int) -> Source:
+        """What an answer keeps of a source whose document was removed: its number [n]
+        alone, so the answer still reads; no text, file name or place in the file."""
+        return cls(n=n, path="", page=None, text="", score=0.0, start=0, end=0)
+
+    @property
+    def removed(self) -> bool:
+        """Whether its document was removed since the answer (see `removed_marker`)."""
+        return not self.path
+
     def to_json(self) -> dict[str, object]:
         return {
             "n": self.n,

@@ -25,11 +25,13 @@ from app.core.documents.ingest import Ingest
 from app.core.documents.language import Language
 from app.core.documents.libraries import (
     DEFAULT_LIBRARY,
+    ForgetSources,
     check_library_name,
     delete_library,
     files_of,
     library_names,
     remove_files,
+    removed_paths,
 )
 from app.core.documents.limits import ExtractionLimits
 from app.core.documents.records import Extracted, FileOutcome, IndexedFile, IngestReport, Source
@@ -51,8 +53,12 @@ class DocumentService:
         paths: AppPaths,
         settings: Callable[[], Settings],
         limits: ExtractionLimits | None = None,
+        forget_sources: ForgetSources | None = None,
     ) -> None:
+        """`forget_sources` is told which files a removal took out, once they are out,
+        so that the answers citing them forget them too (`ConversationStore.forget_sources`)."""
         self._worker = worker
+        self._forget_sources = forget_sources
         self._settings = settings
         self.limits = limits or ExtractionLimits()
         folder = paths.data / "documents"
@@ -175,15 +181,25 @@ class DocumentService:
         name = check_library_name(library)
         return self._worker.submit(
             "remove documents",
-            lambda ctx: remove_files(ctx, self.catalog, self.vectors, self.embedder, name, paths),
+            lambda ctx: self._forgotten(
+                remove_files(ctx, self.catalog, self.vectors, self.embedder, name, paths)
+            ),
         )
 
     def delete_library(self, library: str) -> Job[list[FileOutcome]]:
         """Forget a library and every document in it, text and vectors."""
         name = check_library_name(library)
         return self._worker.submit(
-            "delete a library", lambda ctx: delete_library(self.catalog, self.vectors, name)
+            "delete a library",
+            lambda ctx: self._forgotten(delete_library(ctx, self.catalog, self.vectors, name)),
         )
+
+    def _forgotten(self, outcomes: list[FileOutcome]) -> list[FileOutcome]:
+        """`outcomes`, once the answers citing the removed files have forgotten them."""
+        removed = removed_paths(outcomes)
+        if removed and self._forget_sources is not None:
+            self._forget_sources(removed)
+        return outcomes
 
     def close(self) -> None:
         self.vectors.close()

@@ -11,9 +11,15 @@ One collection per library, with cosine distance.
 
 from __future__ import annotations
 
+import contextlib
+import glob
 import os
+import shutil
+import sqlite3
+import sys
 import threading
 import time
+import uuid
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -25,6 +31,7 @@ if TYPE_CHECKING:
     import numpy.typing as npt
 
 _BATCH = 2000  # Chroma refuses batches above its max_batch_size (~5000)
+_COMPACTING = ".compacting"  # suffix of the collection `compact` copies a library into
 
 
 def collection_name(library_id: int) -> str:
@@ -53,8 +60,20 @@ class VectorIndex:
                         settings=ChromaSettings(anonymized_telemetry=False, allow_reset=False),
                     )
                 except Exception as exc:
+                    _forget_system(self.folder)  # else every later try gets the broken one
                     raise StorageError(f"The vector index cannot be opened: {exc}") from exc
             return self._client
+
+    def _release(self) -> None:
+        """Let go of Chroma's client and the files it holds open: Chroma keeps one
+        client per folder for the whole process, which would otherwise go on using a
+        folder that `set_aside` moved (and that is later deleted)."""
+        client, self._client = self._client, None
+        self._collections.clear()
+        if client is not None:
+            with contextlib.suppress(Exception):  # closing is best effort; it is forgotten next
+                client.close()
+        _forget_system(self.folder)
 
     def _collection(self, library_id: int) -> Any:
         with self._lock:
@@ -128,25 +147,148 @@ class VectorIndex:
         return [(int(i), 1.0 - float(d)) for i, d in zip(ids, distances, strict=True)]
 
     def drop(self, library_id: int) -> None:
+        """Delete the library's collection and its vectors; StorageError if Chroma could
+        not (one that is already gone is fine)."""
         with self._lock:
             self._collections.pop(library_id, None)
+            client = self._open()
+            from chromadb.errors import NotFoundError
+
             try:
-                self._open().delete_collection(collection_name(library_id))
-            except Exception:  # Chroma raises its own NotFoundError when it is already gone
+                client.delete_collection(collection_name(library_id))
+            except NotFoundError:
                 return
+            except Exception as exc:  # chromadb raises its own, undocumented types
+                raise StorageError(
+                    f"The vectors of the library could not be deleted from the vector index "
+                    f"({exc}); its documents were not removed. Try again."
+                ) from exc
+
+    def compact(self, library_id: int) -> None:
+        """Really delete the vectors deleted from the library: Chroma only marks them
+        deleted, and keeps them in its write log and graph files. Its live vectors are
+        copied to a new collection, which replaces the old one; `scrub` then deletes
+        what the old one left on disk. A kill midway leaves the library's vectors
+        missing, which `libraries.repair` restores from the stored passages."""
+        with self._lock:
+            client = self._open()
+            name = collection_name(library_id)
+            temporary = f"{name}{_COMPACTING}"
+            try:
+                _drop_if_present(client, temporary)
+                old = self._collection(library_id)
+                new = client.create_collection(
+                    temporary, embedding_function=None, configuration={"hnsw": {"space": "cosine"}}
+                )
+                offset = 0
+                while True:
+                    batch = old.get(
+                        include=["embeddings", "metadatas"], limit=_BATCH, offset=offset
+                    )
+                    if batch["ids"]:
+                        new.upsert(
+                            ids=batch["ids"],
+                            embeddings=batch["embeddings"],
+                            metadatas=batch["metadatas"],
+                        )
+                    if len(batch["ids"]) < _BATCH:
+                        break
+                    offset += len(batch["ids"])
+                self._collections.pop(library_id, None)
+                client.delete_collection(name)
+                new.modify(name=name)
+            except Exception as exc:  # chromadb raises its own, undocumented types
+                raise StorageError(
+                    f"The removed documents' vectors could not be wiped from the vector index "
+                    f"({exc}). They are no longer used; the next removal from this library "
+                    "wipes them."
+                ) from exc
+            self.scrub()
+
+    def scrub(self) -> None:
+        """Make deleted vectors unrecoverable from the files on disk: Chroma leaves a
+        dropped collection's graph folder behind, and its SQLite file keeps deleted
+        rows in free pages. Chroma's client is let go of first (no file is held open)."""
+        with self._lock:
+            client = self._open()
+            try:
+                for collection in client.list_collections():
+                    if collection.name.endswith(_COMPACTING):  # left by a killed `compact`
+                        client.delete_collection(collection.name)
+            except Exception as exc:  # chromadb raises its own, undocumented types
+                raise StorageError(f"The vector index cannot be cleaned up: {exc}") from exc
+            self._release()
+            database = self.folder / "chroma.sqlite3"
+            try:
+                with contextlib.closing(sqlite3.connect(database)) as db:
+                    kept = {str(row[0]) for row in db.execute("SELECT id FROM segments")}
+                    for folder in self.folder.iterdir():
+                        if folder.is_dir() and _is_uuid(folder.name) and folder.name not in kept:
+                            shutil.rmtree(folder)
+                    db.execute("VACUUM")
+            except (sqlite3.Error, OSError) as exc:
+                raise StorageError(
+                    f"Deleted vectors could not be wiped from {self.folder}: {exc}"
+                ) from exc
 
     def set_aside(self) -> Path:
         """Move an index that cannot be opened out of the way; it will be rebuilt."""
         with self._lock:
-            self._client = None
-            self._collections.clear()
+            self._release()
             kept = self.folder.with_name(
                 f"{self.folder.name}.broken-{time.strftime('%Y%m%d-%H%M%S')}"
             )
             os.replace(self.folder, kept)
             return kept
 
+    def set_aside_copies(self) -> list[Path]:
+        """The copies `set_aside` moved out of the way, oldest first."""
+        return sorted(self.folder.parent.glob(f"{glob.escape(self.folder.name)}.broken-*"))
+
+    def delete_set_aside(self) -> None:
+        """Delete the set-aside copies once the index is rebuilt: they hold the vectors
+        of documents that may since have been removed. StorageError names what is left."""
+        left: list[str] = []
+        for kept in self.set_aside_copies():
+            try:
+                shutil.rmtree(kept)
+            except OSError as exc:
+                left.append(f"{kept} ({exc.strerror or exc})")
+        if left:
+            raise StorageError(
+                "An old copy of the vector index could not be deleted; delete it yourself: "
+                + "; ".join(left)
+            )
+
     def close(self) -> None:
         with self._lock:
-            self._collections.clear()
-            self._client = None
+            self._release()
+
+
+def _drop_if_present(client: Any, name: str) -> None:
+    from chromadb.errors import NotFoundError
+
+    with contextlib.suppress(NotFoundError):
+        client.delete_collection(name)
+
+
+def _is_uuid(name: str) -> bool:
+    try:
+        uuid.UUID(name)
+    except ValueError:
+        return False
+    return True
+
+
+def _forget_system(folder: Path) -> None:
+    """Drop Chroma's cached client for `folder` (its cache has no public way to do it)."""
+    if "chromadb" not in sys.modules:
+        return
+    from chromadb.api.shared_system_client import SharedSystemClient
+
+    identifier = str(folder)
+    SharedSystemClient._identifier_to_refcount.pop(identifier, None)
+    system = SharedSystemClient._identifier_to_system.pop(identifier, None)
+    if system is not None:
+        with contextlib.suppress(Exception):
+            system.stop()

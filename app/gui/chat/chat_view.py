@@ -88,9 +88,12 @@ class ChatView(Retranslated, QScrollArea):
         self.clear()
         for message in messages:
             # Not stored: found again from the answer and its sources, as when it was written.
+            # Not once a source was removed: its text is gone, not the answer's support.
             unsupported = (
                 unsupported_spans(message.content, message.sources)
-                if message.role == "assistant" and message.sources
+                if message.role == "assistant"
+                and message.sources
+                and not any(source.removed for source in message.sources)
                 else ()
             )
             view = self.add_message(

@@ -316,7 +316,7 @@ class MessageView(QFrame):
         if not self._text:
             self.body.set_markdown(WAITING_TEXT)
         else:
-            numbers = {source.n for source in self.sources}
+            numbers = {source.n for source in self.sources if not source.removed}
             marked = mark_sentences(self._text, self._unsupported)
             self.body.set_markdown(link_citations(marked, numbers))
         self.unsupported_note.setVisible(self.body.marked_count > 0)
@@ -329,7 +329,7 @@ class MessageView(QFrame):
 
     @Slot(int)
     def on_citation_clicked(self, number: int) -> None:
-        source = next((s for s in self.sources if s.n == number), None)
+        source = next((s for s in self.sources if s.n == number and not s.removed), None)
         if source is not None:
             self.source_chosen.emit(source)
 

@@ -2,9 +2,11 @@
 
 `SourcesView` lists the passages: number, file, page, snippet. Each row's
 heading is a `cite:n` link, like the chips in the answer's text; clicking
-either opens the source viewer. File names and passages are untrusted text:
-they are escaped before going into the rows' rich text, so they can neither add
-markup nor name anything to load, and long unbroken runs get places to wrap.
+either opens the source viewer; a source whose document was removed since
+shows its number and "source removed", and opens nothing. File names and
+passages are untrusted text: they are escaped before going into the rows' rich
+text, so they can neither add markup nor name anything to load, and long
+unbroken runs get places to wrap.
 
 `QuotesView` shows the sentences of those passages that answer the question,
 chosen without the model (`app.core.documents.quotes`): each in italics behind
@@ -60,7 +62,7 @@ def source_for(sources: Sequence[Source], url: QUrl | str) -> Source | None:
     if url.scheme() != CITE_SCHEME or not url.path().isdigit():
         return None
     number = int(url.path())
-    return next((s for s in sources if s.n == number), None)
+    return next((s for s in sources if s.n == number and not s.removed), None)
 
 
 def section_title() -> QLabel:
@@ -140,6 +142,13 @@ class SourcesView(QFrame):
 
     def _show_row(self, row: QLabel, source: Source) -> None:
         muted = self.palette().color(QPalette.ColorRole.PlaceholderText).name()
+        if source.removed:  # only its number is left: nothing to show or open
+            removed = self.tr("source removed")
+            note = f'<span style="color:{muted}"><i>{html.escape(removed)}</i></span>'
+            row.setText(f"<b>[{source.n}]</b> {note}")
+            row.setAccessibleName(self.tr("Source {n}: {where}").format(n=source.n, where=removed))
+            row.setToolTip("")
+            return
         row.setText(
             f'<a href="{CITE_SCHEME}:{source.n}" style="text-decoration:none">'
             f"<b>[{source.n}]</b> {html.escape(soft_breaks(where(source)))}</a>"

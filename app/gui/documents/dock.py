@@ -72,7 +72,7 @@ class DocumentsDock(Retranslated, QDockWidget):
     @Slot(object)
     def open_source(self, source: object) -> None:
         """Show a cited passage in the source viewer (one viewer, reused)."""
-        if not isinstance(source, Source):
+        if not isinstance(source, Source) or source.removed:
             return
         if self.source_viewer is None:
             self.source_viewer = SourceViewer(self._documents, self._tasks, self.parentWidget())

@@ -1918,6 +1918,10 @@ Abrir este fragmento</translation>
         <translation>Fuentes</translation>
     </message>
     <message>
+        <source>source removed</source>
+        <translation>fuente eliminada</translation>
+    </message>
+    <message>
         <source>Source {n}: {where}</source>
         <translation>Fuente {n}: {where}</translation>
     </message>

@@ -139,6 +139,18 @@ def test_a_conversation_exports_as_markdown() -> None:
     )
 
 
+def test_a_source_whose_document_was_removed_exports_as_removed() -> None:
+    conversation = Conversation(7, "Plazos", STARTED, STARTED, None, 0)
+    sources = (
+        Source.removed_marker(1),
+        Source(2, "/docs/notas.txt", None, "Treinta días.", 0.7, 0, 13, "txt"),
+    )
+    text = conversation_markdown(
+        conversation, [message(1, "assistant", "Treinta días [1][2].", sources=sources)], tz=UTC
+    )
+    assert text.endswith("Sources:\n\n- [1] *source removed*\n- [2] `/docs/notas.txt`\n")
+
+
 def test_without_its_own_prompt_no_quote_is_written() -> None:
     conversation = Conversation(7, "Hola", STARTED, STARTED, None, 0)
     text = conversation_markdown(conversation, [message(1, "user", "Hola")], tz=UTC)

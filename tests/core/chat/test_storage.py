@@ -431,3 +431,64 @@ def test_quotes_written_by_another_version_are_left_out_not_an_error(tmp_path: P
         assert reopened.messages(conversation.id)[0].quotes == ()
     finally:
         reopened.close()
+
+
+def test_renaming_leaves_no_trace_of_the_old_title_on_disk(store: ConversationStore) -> None:
+    conversation = store.create_conversation(f"Clave {SECRET}")
+    store.add_message(conversation.id, "user", "Una receta de tortilla")
+    assert SECRET.encode() in file_bytes(store.path)
+
+    store.rename_conversation(conversation.id, "Recetas")
+
+    on_disk = file_bytes(store.path)
+    assert SECRET.encode() not in on_disk
+    assert SECRET_FOLDED not in on_disk  # nor in the title index
+    assert [h.conversation_id for h in store.search("recetas")] == [conversation.id]
+
+
+REMOVED_PATH = "/docs/Informe-Zubizarreta.pdf"
+REMOVED_TEXT = "El saldo de la cuenta Quillacollo es de 4471 euros."
+
+
+def test_forgetting_a_removed_document_keeps_the_answer_and_only_its_numbers(
+    store: ConversationStore,
+) -> None:
+    """Issue 13: the passages of a removed document leave the answers that cited them."""
+    conversation = store.create_conversation("Cuentas")
+    store.add_message(conversation.id, "user", "¿Cuál es el saldo?")
+    removed = Source(1, REMOVED_PATH, 2, REMOVED_TEXT, 0.9, 0, 51, "pdf")
+    kept = Source(
+        2, "/docs/otro.txt", None, "Nada que ver: la cantina abre a las ocho.", 0.5, 0, 40
+    )
+    answer = store.add_message(
+        conversation.id,
+        "assistant",
+        "El saldo es de 4471 euros [1]; la cantina abre a las ocho [2].",
+        sources=(removed, kept),
+        quotes=(
+            Quote(1, REMOVED_PATH, 2, REMOVED_TEXT, 0, 51, 0.8),
+            Quote(2, kept.path, None, "la cantina abre a las ocho", 13, 39, 0.7),
+        ),
+    )
+    other = store.create_conversation("Otra")
+    store.add_message(other.id, "assistant", "Sin fuentes.")
+    on_disk = file_bytes(store.path)
+    assert REMOVED_TEXT.encode() in on_disk
+    assert b"Zubizarreta" in on_disk
+
+    assert store.forget_sources([REMOVED_PATH, "/docs/never-cited.md"]) == 1
+
+    [_, stored] = store.messages(conversation.id)
+    assert stored.id == answer.id
+    assert stored.content == answer.content  # the answer still reads, [1] included
+    assert stored.sources == (Source.removed_marker(1), kept)
+    assert stored.sources[0].removed
+    assert not stored.sources[1].removed
+    assert [q.n for q in stored.quotes] == [2]
+    on_disk = file_bytes(store.path)
+    assert REMOVED_TEXT.encode() not in on_disk
+    assert b"Zubizarreta" not in on_disk
+    assert b"Quillacollo" not in on_disk
+    assert b"la cantina abre a las ocho [2]" in on_disk
+    assert store.forget_sources([REMOVED_PATH]) == 0  # nothing left to forget
+    assert store.forget_sources([]) == 0
