@@ -7,6 +7,11 @@ support (206 Partial Content). Error answers carry the Hub's `X-Error-Code`
 header, from which huggingface-hub raises its typed errors. Files can be
 gated (a bearer token required) and throttled, so a test can pause mid-way.
 Point the app at it with `HF_ENDPOINT=<endpoint>`.
+
+Like the Hub, which sends large files' bytes from a CDN on another host, it can
+answer with a redirect (302 and the file's headers) to a second stand-in:
+`hub.redirect_to(cdn)` sends clients to `http://localhost:<cdn port>` while the
+Hub itself is `http://127.0.0.1:<port>`, so the CDN is another host.
 """
 
 from __future__ import annotations
@@ -56,6 +61,7 @@ class _State:
     files: dict[str, HostedFile] = field(default_factory=dict)
     requests: list[Request] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
+    redirect_to: str | None = None  # an origin to send every file request to
 
 
 class HubStandIn:
@@ -101,6 +107,11 @@ class HubStandIn:
         self._state.files[f"/{repo}/resolve/main/{file}"] = hosted
         self._state.files[f"/{repo}/resolve/{COMMIT}/{file}"] = hosted
         return hosted
+
+    def redirect_to(self, other: HubStandIn) -> None:
+        """Answer file requests with a redirect to `other`, reached by another host name."""
+        port = other._server.server_address[1]
+        self._state.redirect_to = f"http://localhost:{port}"
 
     def pin(self, repo: str, file: str, revision: str) -> None:
         """Serve the file at `revision` as well (catalog entries pin a commit)."""
@@ -162,6 +173,8 @@ class _Handler(BaseHTTPRequestHandler):
             start = int(match[1])
             if start >= size:
                 return self._error(416, None, "Range not satisfiable")
+        if state.redirect_to:
+            return self._redirect(hosted, state.redirect_to + self.path)
         self.send_response(206 if start else 200)
         self.send_header("Content-Type", "application/octet-stream")
         self.send_header("Content-Length", str(size - start))
@@ -183,6 +196,16 @@ class _Handler(BaseHTTPRequestHandler):
                     time.sleep(_CHUNK / hosted.bytes_per_second)
         except (BrokenPipeError, ConnectionResetError):
             return  # the client paused or cancelled
+
+    def _redirect(self, hosted: HostedFile, location: str) -> None:
+        """The Hub's answer for a file kept on its CDN: the file's headers and where it is."""
+        self.send_response(302)
+        self.send_header("Location", location)
+        self.send_header("X-Linked-Etag", f'"{hosted.sha256}"')
+        self.send_header("X-Linked-Size", str(hosted.size))
+        self.send_header("X-Repo-Commit", COMMIT)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
 
     def _error(self, status: int, code: str | None, message: str) -> None:
         body = message.encode()

@@ -15,7 +15,7 @@ from keyring.errors import PasswordDeleteError
 
 
 class StandInKeyring(KeyringBackend):
-    priority = 1
+    priority: float = 1
 
     def __init__(self) -> None:
         super().__init__()  # type: ignore[no-untyped-call]

@@ -3,8 +3,9 @@
 A single connection serves every thread, guarded by a lock; each unit of work
 is one short `BEGIN IMMEDIATE` transaction. The schema carries a version in
 `user_version`: a file from a newer Confidente is refused, an older one is
-upgraded step by step. A file that SQLite cannot read is left untouched and
-reported with what to do, never overwritten.
+upgraded step by step, all steps in one transaction (a failure keeps the old
+version). A file that SQLite cannot read is left untouched and reported with
+what to do, never overwritten.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from __future__ import annotations
 import sqlite3
 import threading
 from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -48,16 +49,34 @@ class Database:
             has_schema = self._db.execute(
                 "SELECT count(*) FROM sqlite_master WHERE name = ?", (schema.marker_table,)
             ).fetchone()[0]
-            if has_schema:
-                for step in range(max(version, 1), schema.version):
-                    self._db.execute(schema.upgrades[step])
-            self._db.executescript(schema.script)
-            self._db.execute(f"PRAGMA user_version = {schema.version}")
+            steps = range(max(version, 1), schema.version) if has_schema else range(0)
+            self._prepare([schema.upgrades[step] for step in steps], schema)
         except sqlite3.DatabaseError as exc:
+            self._close_quietly()
             raise StorageError(
                 f"{schema.label.capitalize()} {path} cannot be opened ({exc}). "
                 f"It was left untouched; {schema.remedy}",
             ) from exc
+
+    def _prepare(self, upgrades: Sequence[str], schema: Schema) -> None:
+        """Upgrade and create the schema in one transaction: all of it or none.
+
+        SQLite's schema changes and `user_version` are transactional, so a failed
+        step (or a killed process) leaves the file at its old version, still openable.
+        """
+        script = ";\n".join(
+            ("BEGIN IMMEDIATE", *upgrades, schema.script, f"PRAGMA user_version = {schema.version}")
+        )
+        try:
+            self._db.executescript(script + ";\nCOMMIT;")
+        except BaseException:
+            if self._db.in_transaction:
+                self._db.execute("ROLLBACK")
+            raise
+
+    def _close_quietly(self) -> None:
+        with suppress(sqlite3.Error, AttributeError):
+            self._db.close()
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:

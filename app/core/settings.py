@@ -15,6 +15,7 @@ from dataclasses import asdict, dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any, Final
 
+from app.core import atomic
 from app.core.errors import SettingsError
 
 SETTINGS_VERSION = 1
@@ -273,10 +274,7 @@ def _from_raw(raw: dict[str, Any]) -> LoadedSettings:
 
 def save_settings(path: Path, settings: Settings) -> None:
     settings.validated()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".tmp")
-    tmp.write_text(json.dumps(asdict(settings), indent=2, ensure_ascii=False), encoding="utf-8")
-    os.replace(tmp, path)
+    atomic.write_json(path, asdict(settings), indent=2, ensure_ascii=False)
 
 
 def _keep_aside(path: Path) -> Path:

@@ -30,6 +30,7 @@ from PySide6.QtWidgets import QMessageBox, QTextEdit, QWidget
 from app import __version__
 from app.core.errors import ConfidenteError
 from app.gui.i18n import QT_TRANSLATE_NOOP
+from app.gui.plain_text import plain
 
 BUG_MESSAGE = QT_TRANSLATE_NOOP(
     "ErrorReporter",
@@ -71,6 +72,7 @@ def _open_box(parent: QWidget | None, error: BaseException, report: str, title: 
     box.setWindowTitle(title)
     box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     box.setAccessibleName(QCoreApplication.translate("ErrorReporter", "Error"))
+    plain(box)  # error messages quote file and model names: never markup
     if isinstance(error, ConfidenteError):
         box.setIcon(QMessageBox.Icon.Warning)
         box.setText(str(error))

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 
 from app.core.models.engine import GenerationStats, ModelInfo
 from app.gui.i18n import QT_TRANSLATE_NOOP, Retranslated
+from app.gui.plain_text import plain
 
 LOADING_TEXT = QT_TRANSLATE_NOOP(
     "ModelBanner",
@@ -49,6 +50,7 @@ class ModelBanner(Retranslated, QFrame):
         self.setBackgroundRole(QPalette.ColorRole.ToolTipBase)
         self.setForegroundRole(QPalette.ColorRole.ToolTipText)
         self.label = QLabel()
+        plain(self.label)  # may quote an error
         self.label.setWordWrap(True)
         self.label.setForegroundRole(QPalette.ColorRole.ToolTipText)
         self.retry_button = QPushButton()
@@ -97,8 +99,10 @@ class AppStatusBar(Retranslated, QStatusBar):
         self.progress.setMaximumWidth(160)
         self.progress.hide()
         self.model_label = QLabel()
+        plain(self.model_label)  # a model's name
         self.speed_label = QLabel()
         self.indexing_label = QLabel()
+        plain(self.indexing_label)  # a library's name
         self.indexing_label.setContentsMargins(0, 0, 12, 0)
         self.indexing_label.hide()
         self.addPermanentWidget(self.indexing_label)

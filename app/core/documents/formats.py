@@ -68,6 +68,11 @@ _SYSTEM_NAMES = frozenset(
 _HIDDEN_ATTRIBUTES = stat.FILE_ATTRIBUTE_HIDDEN | stat.FILE_ATTRIBUTE_SYSTEM
 
 
+_LEADS_OUTSIDE = (
+    "A link that leads outside the added folder; not followed. Add its target directly to read it."
+)
+
+
 @dataclass(frozen=True)
 class ScanResult:
     """The documents to read (absolute, unique, sorted) and what was left out, with why."""
@@ -99,9 +104,13 @@ def scan(paths: Iterable[Path | str]) -> ScanResult:
     Folders are walked recursively. Hidden and system entries inside them are
     left out silently, since nobody meant to add them; an unsupported file
     gets a SKIPPED outcome so the user sees why it is missing. A path named
-    explicitly is read even if hidden: the user asked for it. Linked folders
-    inside a walk are not followed, so a link loop (or a link to the whole
-    disk) cannot make the scan endless.
+    explicitly is read even if hidden: the user asked for it.
+
+    Links inside a walked folder are followed only while they stay inside it:
+    a link (to a file or a folder) that leads out of the added folder is
+    skipped with the reason, since adding a folder must not read what lies
+    elsewhere (a link to the whole disk, to ~/.ssh). Each real folder is walked
+    once, so a link loop cannot make the scan endless.
     """
     scanner = _Scanner()
     for raw in paths:
@@ -128,6 +137,8 @@ class _Scanner:
             self._skip(path, "No such file or folder.", FileStatus.FAILED)
 
     def _walk(self, top: Path) -> None:
+        root = top.resolve()
+        seen = {root}
         pending = [top]
         while pending:
             folder = pending.pop()
@@ -145,9 +156,17 @@ class _Scanner:
                     if _is_hidden(entry):
                         continue
                     if entry.is_dir(follow_symlinks=False):
+                        seen.add(path.resolve())
                         pending.append(path)
-                    elif entry.is_symlink() and entry.is_dir():
-                        self._skip(path, "Linked folder not followed; add it directly to read it.")
+                    elif entry.is_symlink() and (entry.is_dir() or entry.is_file()):
+                        target = path.resolve()
+                        if not target.is_relative_to(root):
+                            self._skip(path, _LEADS_OUTSIDE)
+                        elif entry.is_file():
+                            self._file(path)
+                        elif target not in seen:  # a folder inside: walked once
+                            seen.add(target)
+                            pending.append(path)
                     elif entry.is_file():
                         self._file(path)
                     # else: a pipe, socket, device or broken link, which nobody means to add

@@ -20,6 +20,10 @@ A request may name a destination inside the models folder (`dest`): that is
 how the files of an embedding model's folder are fetched one by one (see
 `app.core.models.embedders`).
 
+The access token is sent to the Hub only: when the Hub sends the bytes from
+another host (its CDN), neither we nor huggingface-hub's HTTP client (which
+drops it on a redirect to another origin) pass it on.
+
 This is the only network traffic Confidente makes, and only on the thread
 of a download the user started (`privacy.network_allowed`). The Hub library
 is kept in offline mode everywhere else; during a download we lift its own
@@ -36,13 +40,14 @@ import re
 import shutil
 import threading
 import time
+import urllib.parse
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any, Literal
 
 from app import __version__
-from app.core import privacy
+from app.core import atomic, privacy
 from app.core.cancel import CancelToken
 from app.core.errors import ConfidenteError, ModelError
 from app.core.models.model_catalog import CatalogEntry
@@ -157,6 +162,12 @@ class DownloadControl:
         self.token.cancel()
 
 
+def _origin(url: str) -> tuple[str, str, int | None]:
+    """Scheme, host and port: a token goes only where it was meant to (as browsers do)."""
+    parts = urllib.parse.urlsplit(url)
+    return parts.scheme, (parts.hostname or "").lower(), parts.port
+
+
 def hub_endpoint() -> str:
     """The Hub's address; `HF_ENDPOINT` points it at a mirror (or a test's local server)."""
     return (os.environ.get("HF_ENDPOINT") or DEFAULT_ENDPOINT).rstrip("/")
@@ -222,7 +233,7 @@ class Downloader:
                 partial.unlink(missing_ok=True)  # bytes of another file under this name
         if not note.exists() and partial.exists():
             partial.unlink()  # bytes nobody can vouch for
-        note.write_text(json.dumps(asdict(request), indent=1), encoding="utf-8")
+        atomic.write_json(note, asdict(request))
 
     def _transfer(
         self,
@@ -259,6 +270,8 @@ class Downloader:
                 headers = build_hf_headers(
                     token=auth, library_name="confidente", library_version=__version__
                 )
+                if _origin(meta.location) != _origin(url):
+                    headers.pop("authorization", None)  # the token is for the Hub, not its CDN
                 with partial.open("ab") as out:
                     http_get(
                         meta.location,
@@ -362,7 +375,7 @@ class Downloader:
         os.replace(partial, kept)
         _note_of(partial).unlink(missing_ok=True)
         note = {**asdict(request), "problem": problem, "quarantined": time.time()}
-        _note_of(kept).write_text(json.dumps(note, indent=1), encoding="utf-8")
+        atomic.write_json(_note_of(kept), note)
         return kept
 
 

@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
+from app.core import atomic
 from app.core.documents.embedder import (
     MANIFEST_FILE,
     STARTER_MANIFEST,
@@ -218,9 +219,7 @@ class EmbedderInstaller:
             revision=entry.revision,
             files=tuple(verified[f.path] for f in entry.files),
         )
-        (staging / MANIFEST_FILE).write_text(
-            json.dumps(manifest.to_json(), indent=1, ensure_ascii=False), encoding="utf-8"
-        )
+        atomic.write_json(staging / MANIFEST_FILE, manifest.to_json(), ensure_ascii=False)
         final = embedders_folder(self.models_dir) / entry.id
         final.parent.mkdir(parents=True, exist_ok=True)
         if final.exists():  # an earlier copy of ours, replaced by this download
@@ -253,26 +252,20 @@ class EmbedderInstaller:
 
     def _write_note(self, entry: EmbedderEntry, verified: dict[str, ManifestFile]) -> None:
         note = self._note(entry.id)
-        note.parent.mkdir(parents=True, exist_ok=True)
-        tmp = note.with_suffix(".tmp")
-        tmp.write_text(
-            json.dumps(
-                {
-                    "id": entry.id,
-                    "name": entry.name,
-                    "repo": entry.repo,
-                    "revision": entry.revision,
-                    "size_bytes": entry.size_bytes,
-                    "verified": {
-                        path: {"size_bytes": f.size_bytes, "sha256": f.sha256}
-                        for path, f in verified.items()
-                    },
+        atomic.write_json(
+            note,
+            {
+                "id": entry.id,
+                "name": entry.name,
+                "repo": entry.repo,
+                "revision": entry.revision,
+                "size_bytes": entry.size_bytes,
+                "verified": {
+                    path: {"size_bytes": f.size_bytes, "sha256": f.sha256}
+                    for path, f in verified.items()
                 },
-                indent=1,
-            ),
-            encoding="utf-8",
+            },
         )
-        os.replace(tmp, note)
 
 
 class _FolderReport:

@@ -1,6 +1,9 @@
 """The models this installation can use: the starter, downloads, imports, other tools' files.
 
-Downloads and imports are recorded in `models/registry.json`. An imported
+Downloads and imports are recorded in `models/registry.json`, written
+atomically. A registry that cannot be read is not taken for an empty one (the
+next write would lose every entry): it is set aside as
+`registry.json.broken-<time>` and the user is warned. An imported
 file is used where it is (a 5 GB model is not copied); removing it only
 forgets it. Models found in Ollama's store or LM Studio's folder are listed
 on every call and are never modified or deleted by Confidente.
@@ -13,7 +16,7 @@ the chat models: the built-in one, and each complete folder under
 from __future__ import annotations
 
 import json
-import os
+import logging
 import shutil
 import threading
 import time
@@ -21,6 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
+from app.core import atomic
 from app.core.documents.embedder import embedders_folder
 from app.core.errors import ModelError
 from app.core.models.embedders import InstalledEmbedder, installed_embedders
@@ -29,6 +33,7 @@ from app.core.models.starter import starter_path
 
 Source = Literal["starter", "download", "import", "ollama", "lmstudio"]
 STARTER_ID = "starter"
+_log = logging.getLogger("confidente.models")
 
 
 @dataclass(frozen=True)
@@ -66,6 +71,13 @@ class Inventory:
         self.models_dir = models_dir
         self.registry_file = models_dir / "registry.json"
         self._home = home
+        self.warnings: list[str] = []  # registries set aside, for the user
+
+    def check(self) -> list[str]:
+        """Read the registry once (at start), setting it aside if broken; the warnings so far."""
+        with self._lock:
+            self._records()
+        return list(self.warnings)
 
     def models(self, *, external: bool = True) -> list[InstalledModel]:
         starter = starter_path(self.models_dir)
@@ -203,10 +215,13 @@ class Inventory:
     def _records(self) -> list[dict[str, Any]]:
         try:
             raw = json.loads(self.registry_file.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
+            items = raw.get("models") if isinstance(raw, dict) else None
+            if not isinstance(items, list):
+                raise ValueError("no list of models in it")
+        except FileNotFoundError:
             return []
-        items = raw.get("models") if isinstance(raw, dict) else None
-        if not isinstance(items, list):
+        except (OSError, ValueError) as exc:  # UnicodeDecodeError is a ValueError
+            self._set_aside(exc)
             return []
         return [
             r
@@ -219,10 +234,26 @@ class Inventory:
         ]
 
     def _write(self, records: list[dict[str, Any]]) -> None:
-        self.models_dir.mkdir(parents=True, exist_ok=True)
-        tmp = self.registry_file.with_suffix(".tmp")
-        tmp.write_text(json.dumps({"version": 1, "models": records}, indent=1), encoding="utf-8")
-        os.replace(tmp, self.registry_file)
+        atomic.write_json(self.registry_file, {"version": 1, "models": records})
+
+    def _set_aside(self, problem: Exception) -> None:
+        kept = self.registry_file.with_name(
+            f"{self.registry_file.name}.broken-{time.strftime('%Y%m%d-%H%M%S')}"
+        )
+        try:
+            self.registry_file.replace(kept)
+        except OSError as exc:
+            raise ModelError(
+                f"The list of downloaded and imported models ({self.registry_file}) cannot be "
+                f"read ({problem}) nor moved aside ({exc}). Move it away by hand."
+            ) from exc
+        message = (
+            f"The list of downloaded and imported models could not be read ({problem}); "
+            f"it was kept as {kept.name} and the list starts empty. The model files are "
+            "still in the models folder: import them again to list them."
+        )
+        _log.warning(message)
+        self.warnings.append(message)
 
 
 def _size(path: Path) -> int:

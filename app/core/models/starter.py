@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
 
+from app.core import atomic
 from app.core.errors import ModelError
 from app.core.resources import resources_dir
 
@@ -189,7 +190,7 @@ def _stamp_matches(model: Path) -> bool:
 
 def _write_stamp(model: Path, digest: str) -> None:
     stamp = {"sha256": digest, **_fingerprint(model)}
-    _stamp_path(model).write_text(json.dumps(stamp))
+    atomic.write_json(_stamp_path(model), stamp, indent=None)
 
 
 def _sha256_of(path: Path) -> str:

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 
 from app.core.chat.presets import PRESETS, Preset, preset_for
 from app.gui.i18n import Retranslated, ui_language
+from app.gui.plain_text import plain
 
 MIN_LINES = 2
 MAX_LINES = 8
@@ -100,6 +101,7 @@ class Composer(Retranslated, QWidget):
             self.preset_box.addItem("", preset)
         self.preset_box.addItem("", None)  # custom instructions
         self.preset_label = QLabel()
+        plain(self.preset_label)
         self.preset_box.activated.connect(self.on_preset_activated)
         self._library = "default"
         row = QHBoxLayout()

@@ -33,6 +33,7 @@ from app.core.chat.storage import MAX_TITLE_LENGTH, Conversation, ConversationSt
 from app.core.errors import StorageError
 from app.gui.chat.export_pdf import pdf_bytes
 from app.gui.errors import show_error
+from app.gui.plain_text import plain
 from app.gui.tasks import TaskManager
 
 _UNSAFE_IN_FILE_NAMES = re.compile(r'[\\/:*?"<>|\x00-\x1f]+')
@@ -180,6 +181,7 @@ class ConversationActions(QObject):
             QMessageBox.StandardButton.Cancel,
             self._panel,
         )
+        plain(box)  # the title is the user's (or a document's) text
         delete = box.addButton(
             self.tr("Delete conversation"), QMessageBox.ButtonRole.DestructiveRole
         )

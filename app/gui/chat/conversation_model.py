@@ -10,6 +10,7 @@ from PySide6.QtCore import QAbstractListModel, QModelIndex, QObject, QPersistent
 
 from app.core.chat.storage import Conversation, SearchHit, StoredRole
 from app.gui.item_flags import read_only_flags
+from app.gui.plain_text import plain_tooltip
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 
@@ -61,8 +62,10 @@ class ConversationListModel(QAbstractListModel):
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
             return conversation.title
         if role == Qt.ItemDataRole.ToolTipRole:
-            return self.tr("{title}\nLast message: {when}").format(
-                title=conversation.title, when=_when(conversation.updated)
+            return plain_tooltip(
+                self.tr("{title}\nLast message: {when}").format(
+                    title=conversation.title, when=_when(conversation.updated)
+                )
             )
         if role == ConversationIdRole:
             return conversation.id
@@ -101,7 +104,8 @@ class SearchHitModel(QAbstractListModel):
                 return self.tr("{title} (title)").format(title=hit.title)
             return f"{hit.title}: {self._speaker(hit.role)}: {hit.snippet}"
         if role == Qt.ItemDataRole.ToolTipRole:
-            return hit.title if hit.role is None else f"{self._speaker(hit.role)}: {hit.snippet}"
+            tip = hit.title if hit.role is None else f"{self._speaker(hit.role)}: {hit.snippet}"
+            return plain_tooltip(tip)
         if role == ConversationIdRole:
             return hit.conversation_id
         return None

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import QApplication, QStyle
 from app.core.documents.records import FileOutcome, FileStatus, IndexedFile
 from app.gui.i18n import QT_TRANSLATE_NOOP
 from app.gui.item_flags import READ_ONLY_ROW
+from app.gui.plain_text import plain_tooltip
 
 PathRole = Qt.ItemDataRole.UserRole + 1
 StatusRole = Qt.ItemDataRole.UserRole + 2
@@ -88,7 +89,7 @@ def _row_item(file: IndexedFile) -> QStandardItem:
     item = QStandardItem(f"{file_name(file.path)}\n{text}")
     item.setFlags(READ_ONLY_ROW)
     item.setData(f"{file_name(file.path)}: {text}", Qt.ItemDataRole.AccessibleTextRole)
-    item.setToolTip(f"{file.path}\n{text}")
+    item.setToolTip(plain_tooltip(f"{file.path}\n{text}"))  # a name may look like HTML
     icon = _ICONS.get(file.status)
     if icon is not None:
         item.setIcon(QApplication.style().standardIcon(icon))

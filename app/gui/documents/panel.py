@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 from app.core.documents.records import IndexedFile, IngestProgress
 from app.gui.documents.document_model import DocumentListModel, file_name
 from app.gui.i18n import QT_TRANSLATE_NOOP, Retranslated
+from app.gui.plain_text import plain, plain_tooltip
 
 NEW_LIBRARY = "\x00new"  # item data of the "New library…" entry (no library name has a NUL)
 DELETE_LIBRARY = "\x00delete"  # item data of the "Delete this library…" entry
@@ -58,11 +59,13 @@ class IngestProgressBox(Retranslated, QFrame):
         self.setFrameShape(QFrame.Shape.StyledPanel)
         self._progress: IngestProgress | None = None  # the last shown
         self.file_label = QLabel()
+        plain(self.file_label)  # file names are untrusted
         self.file_label.setWordWrap(True)
         self.file_bar = QProgressBar()
         self.file_bar.setRange(0, 100)
         self.file_bar.setTextVisible(False)
         self.overall_label = QLabel()
+        plain(self.overall_label)
         self.overall_bar = QProgressBar()
         self.overall_bar.setFormat("%v / %m")
         self.cancel_button = QPushButton()
@@ -101,7 +104,7 @@ class IngestProgressBox(Retranslated, QFrame):
     def show_progress(self, progress: IngestProgress) -> None:
         self._progress = progress
         self._show_texts(progress)
-        self.file_label.setToolTip(progress.path)
+        self.file_label.setToolTip(plain_tooltip(progress.path))
         self.file_bar.setRange(0, 100)
         share = STAGE_SHARE.get(progress.stage, 0)
         if progress.stage == "embedding" and progress.passages_total:
@@ -171,6 +174,7 @@ class DocumentsPanel(Retranslated, QWidget):
         self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.list.setSpacing(2)
         self.empty_label = QLabel()
+        plain(self.empty_label)
         self.empty_label.setWordWrap(True)
         self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.empty_label.setForegroundRole(QPalette.ColorRole.PlaceholderText)
@@ -182,6 +186,7 @@ class DocumentsPanel(Retranslated, QWidget):
         self.progress = IngestProgressBox()
         self.progress.hide()
         self.summary_label = QLabel()
+        plain(self.summary_label)
         self.summary_label.setWordWrap(True)
         self.summary_label.setForegroundRole(QPalette.ColorRole.PlaceholderText)
         self.summary_label.hide()
@@ -350,6 +355,7 @@ class DocumentsPanel(Retranslated, QWidget):
             QMessageBox.StandardButton.Cancel,
             self,
         )
+        plain(box)  # the library's name is the user's text
         delete = box.addButton(self.tr("Delete library"), QMessageBox.ButtonRole.DestructiveRole)
         box.setDefaultButton(QMessageBox.StandardButton.Cancel)
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)

@@ -54,6 +54,7 @@ from app.core.errors import ConfidenteError
 from app.gui.documents.document_model import file_name
 from app.gui.documents.pdf_page import PdfPageView
 from app.gui.i18n import QT_TRANSLATE_NOOP, Retranslated
+from app.gui.plain_text import plain
 from app.gui.tasks import TaskManager
 
 MAX_PDF_BYTES = ExtractionLimits().max_file_bytes  # what the readers accept, the viewer shows
@@ -181,9 +182,11 @@ class SourceViewer(Retranslated, QDialog):
         self.resize(760, 860)
 
         self.header = QLabel()
+        plain(self.header)  # a file name, untrusted
         self.header.setWordWrap(True)
         self.header.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.note = QLabel()
+        plain(self.note)
         self.note.setWordWrap(True)
         self.note.setForegroundRole(QPalette.ColorRole.PlaceholderText)
         self.note.hide()

@@ -45,6 +45,7 @@ from app.gui.models.tables import (
     table_view,
     verdict_word,
 )
+from app.gui.plain_text import plain
 
 
 class ModelsDialog(Retranslated, QDialog):
@@ -67,6 +68,7 @@ class ModelsDialog(Retranslated, QDialog):
         self.downloads_box.resume_requested.connect(controller.download)
         self.downloads_box.cancel_requested.connect(controller.cancel)
         self.status_label = QLabel(reading_text())
+        plain(self.status_label)  # model names and errors
         self.status_label.setWordWrap(True)
         self.status_label.setForegroundRole(QPalette.ColorRole.PlaceholderText)
         close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
@@ -144,6 +146,7 @@ class ModelsDialog(Retranslated, QDialog):
 
     def _build_header(self) -> None:
         self.machine_label = QLabel()
+        plain(self.machine_label)  # a GPU's name
         self.machine_label.setWordWrap(True)
         self.token_button = QPushButton()
         self.token_button.clicked.connect(self.on_token_clicked)
@@ -157,6 +160,7 @@ class ModelsDialog(Retranslated, QDialog):
         self.installed_view.doubleClicked.connect(self.on_installed_double_clicked)
         self.installed_view.selectionModel().selectionChanged.connect(self.on_selection_changed)
         self.active_note = QLabel()
+        plain(self.active_note)
         self.active_note.setWordWrap(True)
         self.active_note.hide()
         self.use_button = QPushButton()
@@ -190,6 +194,7 @@ class ModelsDialog(Retranslated, QDialog):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.Fixed)
             header.resizeSection(column, QPushButton(widest).sizeHint().width() + 8)
         self.catalog_note = QLabel()
+        plain(self.catalog_note)
         self.catalog_note.setWordWrap(True)
         page = QWidget()
         layout = QVBoxLayout(page)
@@ -345,6 +350,7 @@ class ModelsDialog(Retranslated, QDialog):
             QMessageBox.StandardButton.Cancel,
             self,
         )
+        plain(box)  # a model's name and path
         confirm = box.addButton(verb, QMessageBox.ButtonRole.DestructiveRole)
         box.setDefaultButton(QMessageBox.StandardButton.Cancel)
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
@@ -387,6 +393,7 @@ class ModelsDialog(Retranslated, QDialog):
             QMessageBox.StandardButton.Cancel,
             self,
         )
+        plain(box)
         go = box.addButton(self.tr("Download anyway"), QMessageBox.ButtonRole.AcceptRole)
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         box.buttonClicked.connect(

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from app.gui.i18n import Retranslated
 from app.gui.models.controller import DownloadState
+from app.gui.plain_text import plain
 
 
 class DownloadRow(Retranslated, QFrame):
@@ -44,10 +45,12 @@ class DownloadRow(Retranslated, QFrame):
         self.name = name
         self.setFrameShape(QFrame.Shape.StyledPanel)
         self.title = QLabel()
+        plain(self.title)  # a model's name
         self.bar = QProgressBar()
         self.bar.setRange(0, 1000)
         self.bar.setFormat("%p %")
         self.detail = QLabel()
+        plain(self.detail)  # may quote an error
         self.detail.setWordWrap(True)
         self._state: DownloadState | None = None  # the last shown
         self.pause_button = QPushButton()

@@ -31,6 +31,7 @@ from app.gui.i18n import Retranslated
 from app.gui.models.controller import ModelsController
 from app.gui.models.embedder_table import EmbedderRow, EmbedderTableModel, embedder_rows
 from app.gui.models.tables import format_size, set_row_button, table_view
+from app.gui.plain_text import plain
 
 
 class EmbeddersPage(Retranslated, QWidget):
@@ -46,9 +47,11 @@ class EmbeddersPage(Retranslated, QWidget):
         self.intro = QLabel()
         self.intro.setWordWrap(True)
         self.active_note = QLabel()
+        plain(self.active_note)  # an embedding model's name
         self.active_note.setWordWrap(True)
         self.active_note.hide()
         self.reindex_note = QLabel()
+        plain(self.reindex_note)
         self.reindex_note.setWordWrap(True)
         self.reindex_note.setForegroundRole(QPalette.ColorRole.PlaceholderText)
         self.use_button = QPushButton()
@@ -239,6 +242,7 @@ class EmbeddersPage(Retranslated, QWidget):
             QMessageBox.StandardButton.Cancel,
             self,
         )
+        plain(box)
         box.setObjectName("removeEmbedder")
         confirm = box.addButton(self.tr("Delete the model"), QMessageBox.ButtonRole.DestructiveRole)
         box.setDefaultButton(QMessageBox.StandardButton.Cancel)

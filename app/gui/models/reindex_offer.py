@@ -23,6 +23,7 @@ from app.core.documents.api import Documents
 from app.core.errors import ConfidenteError
 from app.gui.documents import DocumentsDock
 from app.gui.models.embedders_controller import attempt
+from app.gui.plain_text import plain
 from app.gui.tasks import TaskManager
 
 
@@ -40,6 +41,7 @@ def ask(
         QMessageBox.Icon.Question, title, text, QMessageBox.StandardButton.NoButton, parent
     )
     box.setObjectName(object_name)
+    plain(box)  # names a library and a model
     box.setAccessibleName(title)
     yes = box.addButton(answers[0], QMessageBox.ButtonRole.AcceptRole)
     box.addButton(answers[1], QMessageBox.ButtonRole.RejectRole)

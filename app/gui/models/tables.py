@@ -39,6 +39,7 @@ from app.core.models.inventory import InstalledModel
 from app.core.models.service import CatalogChoice
 from app.gui.i18n import QT_TRANSLATE_NOOP
 from app.gui.item_flags import read_only_flags
+from app.gui.plain_text import plain_tooltip
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 RowT = TypeVar("RowT")
@@ -373,7 +374,7 @@ class InstalledTableModel(HeaderedTableModel[InstalledModel]):
             notes = [self.tr("In use for chats and answers.")] if active else []
             if not model.present:
                 notes.append(self.tr("The file is no longer there."))
-            return "\n".join([str(model.path), *notes])
+            return plain_tooltip("\n".join([str(model.path), *notes]))
         elif role == Qt.ItemDataRole.AccessibleTextRole and column == self.NAME:
             return self.tr("{name}, in use").format(name=model.name) if active else model.name
         elif role == Qt.ItemDataRole.TextAlignmentRole and column == self.SIZE:

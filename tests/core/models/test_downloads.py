@@ -332,3 +332,68 @@ def test_a_destination_keeps_same_named_files_apart(hub: HubStandIn, tmp_path: P
     assert (tmp_path / "staging/e/config.json").read_bytes() == b"top"
     assert (tmp_path / "staging/e/1_Pooling/config.json").read_bytes() == b"pooling"
     assert Downloader(tmp_path).pending() == []
+
+
+class _PlaintextKeyring(StandInKeyring):
+    """Named like keyrings.alt's backend that keeps passwords in a plain file."""
+
+    priority = 0.5
+
+
+_PlaintextKeyring.__name__ = "PlaintextKeyring"
+
+
+class _LowKeyring(StandInKeyring):
+    priority = 0.2
+
+
+@pytest.mark.parametrize(
+    ("backend_class", "reason"),
+    [(_PlaintextKeyring, "plain file"), (_LowKeyring, "too low")],
+)
+def test_plaintext_or_low_priority_keyrings_are_refused(
+    backend_class: type[StandInKeyring], reason: str
+) -> None:
+    from keyring.backends import null
+
+    previous = keyring.get_keyring()
+    backend = backend_class()
+    backend.set_password(hf_token.SERVICE, hf_token.ACCOUNT, "hf_planted_earlier")
+    try:
+        keyring.set_keyring(backend)
+        with pytest.raises(hf_token.KeychainError, match=reason) as refused:
+            hf_token.set_token("hf_abc")
+        assert "would not keep a Hugging Face token safely" in str(refused.value)
+        assert backend.get_password(hf_token.SERVICE, hf_token.ACCOUNT) == "hf_planted_earlier"
+        assert hf_token.get_token() is None  # not read from there either
+        assert "not used" in hf_token.keychain_name()
+        keyring.set_keyring(null.Keyring())  # type: ignore[no-untyped-call]
+        with pytest.raises(hf_token.KeychainError, match="No OS keychain is available"):
+            hf_token.set_token("hf_abc")
+    finally:
+        keyring.set_keyring(previous)
+
+
+def test_a_real_keychain_is_accepted(keychain: StandInKeyring) -> None:
+    hf_token.set_token("hf_abc")
+    assert hf_token.get_token() == "hf_abc"
+    assert hf_token.keychain_name() == "StandInKeyring"
+
+
+def test_the_token_does_not_follow_a_redirect_to_another_host(
+    hub: HubStandIn, keychain: StandInKeyring, tmp_path: Path
+) -> None:
+    secret = "hf_ThisIsATestToken0123456789"
+    hub.add_file(REPO, FILE, DATA, gated_token=secret)
+    with HubStandIn() as cdn:
+        cdn.add_file(REPO, FILE, DATA)
+        hub.redirect_to(cdn)
+        path = (
+            Downloader(tmp_path)
+            .fetch(_request(), DownloadControl(), lambda p: None, token=secret)
+            .path
+        )
+        assert path.read_bytes() == DATA
+        assert [r.method for r in cdn.requests] == ["GET"]
+        assert {r.authorization for r in cdn.requests} == {None}
+    assert {r.authorization for r in hub.requests} == {f"Bearer {secret}"}
