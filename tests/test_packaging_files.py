@@ -23,6 +23,8 @@ import pytest
 
 from app.core.documents.formats import kind_of
 from app.core.paths import APP_NAME
+from app.gui.identity import APP_NAME as QT_APPLICATION_NAME
+from app.gui.identity import DESKTOP_FILE
 
 ROOT = Path(__file__).resolve().parents[1]
 APP_ID = "io.github.confidente.Confidente"
@@ -132,9 +134,8 @@ def test_startup_wm_class_is_the_qt_application_name() -> None:
     # Qt on X11 sets WM_CLASS to ("<program name>", "<application name>"); the window is
     # matched to the launcher by the second.
     entry = _desktop_entry(DESKTOP.read_text(encoding="utf-8"))
-    main_window = (ROOT / "app" / "gui" / "main_window.py").read_text(encoding="utf-8")
-    names = re.findall(r'setApplicationName\("([^"]+)"\)', main_window)
-    assert names == [entry["StartupWMClass"]]
+    assert entry["StartupWMClass"] == QT_APPLICATION_NAME
+    assert DESKTOP.name == f"{DESKTOP_FILE}.desktop"  # what the app names as its launcher
 
 
 def test_icons_for_the_desktop_entry_exist() -> None:

@@ -123,6 +123,22 @@ def test_self_test_passes_offline_with_an_empty_home(root: Path, home: Path) -> 
     assert "passed" in result.stdout.lower(), result.stdout
 
 
+def test_a_model_is_checked_in_its_child_process(root: Path, home: Path, tmp_path: Path) -> None:
+    """Importing a model runs the model-check child (a trial load), spawned by the frozen app."""
+    bundled = root / "opt/confidente/_internal/app/resources/models/gemma-3-270m-q4_k_m.gguf"
+    model = tmp_path / "my-model.gguf"  # not the starter's path: it is checked like any model
+    shutil.copyfile(bundled, model)
+    result = subprocess.run(
+        [str(_binary(root)), "models", "add", str(model), "--json"],
+        env=_env(home),
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, f"{result.stdout}\n{result.stderr}"
+    assert "my-model" in result.stdout
+
+
 @pytest.fixture
 def display() -> Iterator[str]:
     if not shutil.which("Xvfb") or not shutil.which("xwininfo"):
