@@ -112,9 +112,17 @@ def report_summary(report: IngestReport) -> str:
     text = outcomes_summary(report.library, report.outcomes)
     if report.pages:
         speed = report.pages / report.seconds if report.seconds > 0 else 0.0
-        text += QCoreApplication.translate(
-            "LibraryController", " {pages} pages read in {seconds} s ({speed} pages/s)."
-        ).format(pages=report.pages, seconds=f"{report.seconds:.1f}", speed=f"{speed:.1f}")
+        translate = QCoreApplication.translate
+        read = (
+            translate("LibraryController", " 1 page read in {seconds} s ({speed} pages/s).")
+            if report.pages == 1
+            else translate(
+                "LibraryController", " {pages} pages read in {seconds} s ({speed} pages/s)."
+            )
+        )
+        text += read.format(
+            pages=report.pages, seconds=f"{report.seconds:.1f}", speed=f"{speed:.1f}"
+        )
     return text
 
 

@@ -56,6 +56,7 @@ from app.core.settings import (
 )
 from app.gui.errors import show_error
 from app.gui.i18n import QT_TRANSLATE_NOOP, Retranslated
+from app.gui.plain_text import plain_label
 from app.gui.settings.widgets import (
     AutoSpinBox,
     Field,
@@ -160,7 +161,7 @@ class SettingsDialog(Retranslated, QDialog):
             self._appearance_page(),
         ):
             self.tabs.addTab(page, "")
-        self.problem_label = QLabel()
+        self.problem_label = plain_label()  # the message may quote a path or a model's name
         self.problem_label.setObjectName("settingsProblem")
         self.problem_label.setWordWrap(True)
         self.problem_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)

@@ -904,6 +904,10 @@ Arrastra archivos o carpetas a cualquier parte de la ventana, o pulsa Añadir ar
         <translation>Documentos en «{library}»: {counts}.</translation>
     </message>
     <message>
+        <source> 1 page read in {seconds} s ({speed} pages/s).</source>
+        <translation> 1 página leída en {seconds} s ({speed} páginas/s).</translation>
+    </message>
+    <message>
         <source> {pages} pages read in {seconds} s ({speed} pages/s).</source>
         <translation> {pages} páginas leídas en {seconds} s ({speed} páginas/s).</translation>
     </message>

@@ -407,3 +407,11 @@ def test_showing_new_settings_drops_edits_and_the_problem(qtbot: Any) -> None:
     assert dialog.settings == CUSTOM
     assert dialog.model_file.text() == CUSTOM.model_path
     assert spin(dialog, "max_tokens").value() == CUSTOM.max_tokens
+
+
+def test_a_problem_quoting_markup_is_shown_literally(qtbot: Any) -> None:
+    dialog = open_dialog(qtbot, Settings())
+    dialog._show_problem("<b>model</b><img src=x>.gguf is not a model")
+    label = dialog.problem_label
+    assert label.textFormat() == Qt.TextFormat.PlainText
+    assert "<b>model</b><img src=x>.gguf" in problem(dialog)
