@@ -133,3 +133,19 @@ def test_deleting_the_conversation_on_screen_clears_it(qtbot: Any, open_window: 
     window.panel.conversation_deleted.emit(cid)  # as the panel does after the store deleted it
     assert window.conversation_id is None
     assert window.chat_view.messages() == []
+
+
+def test_the_model_ready_message_never_hides_a_job_report(
+    qtbot: Any, open_window: OpenWindow
+) -> None:
+    window = open_window()
+    report = "1 indexed, 1 failed."
+    window.on_status_posted(report, 10_000)  # a job ended while the model was loading
+    assert window.model_state == "loading"
+    wait_ready(qtbot, window)
+    assert window.status.currentMessage() == report
+
+    window.status.clearMessage()
+    window.load_model()
+    wait_ready(qtbot, window)
+    assert window.status.currentMessage() == "Gemma 3 270m is ready."

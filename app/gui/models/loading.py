@@ -93,7 +93,8 @@ class ModelLoader(QObject):
     def on_model_loaded(self, info: object) -> None:
         self.model = cast(ModelInfo, info)
         self._status.show_model(self.model)
-        self._status.showMessage(self.tr("{name} is ready.").format(name=self.model.name), 5000)
+        if not self._status.currentMessage():  # never hides what a job just reported
+            self._status.showMessage(self.tr("{name} is ready.").format(name=self.model.name), 5000)
         self._set_state("ready")
 
     @Slot(object)
