@@ -219,8 +219,6 @@ def passage_rects(path: Path, page: int, passage: str, near: int | None = None) 
     """
     import pypdfium2 as pdfium
 
-    from app.core.documents import pdf_text
-
     try:
         document = pdfium.PdfDocument(str(path))
     except (pdfium.PdfiumError, OSError) as error:
@@ -229,21 +227,30 @@ def passage_rects(path: Path, page: int, passage: str, near: int | None = None) 
         if not 1 <= page <= len(document):
             raise HighlightError(f"The document has no page {page}.")
         pdf_page = document[page - 1]
-        textpage = pdf_page.get_textpage()
         try:
-            raw, chars = pdf_text.raw_page_text(textpage)
-            text = pdf_text.tidy(raw, chars)
-            span = find_passage(text.text, passage, near)
-            mapped = text.char_range(*span) if span is not None else None
-            if mapped is None:
-                return []
-            lines = _merged_lines(_char_boxes(textpage, raw, *mapped))
-            return _to_display(pdf_page, lines)
+            return page_rects(pdf_page, passage, near)
         finally:
-            textpage.close()
             pdf_page.close()
     finally:
         document.close()
+
+
+def page_rects(pdf_page: Any, passage: str, near: int | None = None) -> list[Rect]:
+    """The passage's lines on an open pypdfium2 page (see `passage_rects`)."""
+    from app.core.documents import pdf_text
+
+    textpage = pdf_page.get_textpage()
+    try:
+        raw, chars = pdf_text.raw_page_text(textpage)
+        text = pdf_text.tidy(raw, chars)
+        span = find_passage(text.text, passage, near)
+        mapped = text.char_range(*span) if span is not None else None
+        if mapped is None:
+            return []
+        lines = _merged_lines(_char_boxes(textpage, raw, *mapped))
+        return _to_display(pdf_page, lines)
+    finally:
+        textpage.close()
 
 
 # --- in a child process -----------------------------------------------------------------
@@ -278,7 +285,7 @@ def passage_rects_isolated(
         return _parse_reply(_receive(conn, _START_SECONDS + limits.seconds, cancel))
     finally:
         conn.close()
-        _stop(process)
+        stop_child(process)
 
 
 def _receive(conn: Connection, seconds: float, cancel: CancelToken | None) -> bytes:
@@ -316,8 +323,10 @@ def _parse_reply(raw: bytes) -> list[Rect]:
         raise HighlightError("The reader's reply is not a list of rectangles.") from error
 
 
-def _stop(process: Any) -> None:
-    process.join(_GRACE_SECONDS)
+def stop_child(process: Any, *, kill: bool = False) -> None:
+    """End a reading child: give it a second to exit unless `kill`, then kill it."""
+    if not kill:
+        process.join(_GRACE_SECONDS)
     if process.is_alive():
         process.kill()
         process.join(_GRACE_SECONDS)

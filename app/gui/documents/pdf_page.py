@@ -1,9 +1,14 @@
-"""One page of a PDF, fitted to the width of the view, with a passage lit on it.
+"""One page of a PDF, as an image fitted to the width of the view, with a passage lit on it.
 
-QtPdf renders the page on its own thread (`QPdfPageRenderer`, multi-threaded),
-so a large page never stops the window. Until the page's first image arrives
-the view says "Loading page…" on a page-shaped sheet, never a blank page; when
-the view is resized, the last image is scaled until the sharp one comes.
+The image is drawn elsewhere: PDFium draws it in a sandboxed child process
+(`app.core.documents.page_render`), since a PDF is untrusted input, and the
+viewer hands it over with `set_image`. This view never opens the file. Until
+the page's image arrives the view says "Loading page…" on a page-shaped sheet,
+never a blank page; when the view is resized or zoomed, the last image is
+scaled, and `width_changed` asks for a sharper one once the size has settled.
+Zoom is relative to the view's width (1 fits the page to it); a page zoomed far
+on a large screen is drawn at most at the pixel cap of `page_render`, and
+scaled up from there.
 
 The passage's rectangles are given in PDF points from the top-left corner of
 the displayed page (`app.core.documents.highlight.Rect`), and are drawn as a
@@ -14,7 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtCore import QRectF, QSize, QSizeF, Qt, QTimer, Signal, Slot
+from PySide6.QtCore import QRectF, QSize, QSizeF, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QColor,
     QImage,
@@ -24,14 +29,14 @@ from PySide6.QtGui import (
     QPalette,
     QResizeEvent,
 )
-from PySide6.QtPdf import QPdfDocument, QPdfDocumentRenderOptions, QPdfPageRenderer
 from PySide6.QtWidgets import QFrame, QScrollArea, QWidget
 
 from app.core.documents.highlight import Rect
 
 MARGIN = 8  # pixels around the page
 RESIZE_DELAY_MS = 120  # a new render once the view has stopped changing size
-MAX_SIDE_PX = 8_000  # a page is never rendered larger than this on either side
+ZOOMS = (0.5, 0.75, 1.0, 1.25, 1.5, 2.0, 3.0, 4.0)  # the steps of zoom in and out
+A4_POINTS = QSizeF(595.0, 842.0)  # the sheet's shape before any page has been drawn
 HIGHLIGHT = QColor(255, 226, 80)  # multiplied into the page: white turns yellow, ink stays
 HIGHLIGHT_PAD_PT = 1.0
 
@@ -43,7 +48,7 @@ class PageCanvas(QWidget):
         super().__init__(parent)
         self.image: QImage | None = None
         self.placeholder = ""
-        self.page_points = QSizeF()
+        self.page_points = QSizeF(A4_POINTS)
         self.rects: list[Rect] = []
 
     def page_rect(self) -> QRectF:
@@ -93,36 +98,33 @@ class PageCanvas(QWidget):
 
 
 class PdfPageView(QScrollArea):
-    """Shows one page of `document` at a time, as wide as the view.
+    """Shows one page at a time, as wide as the view, from images drawn elsewhere.
 
     Signals:
-        page_rendered(int): the page (0-based) is on screen, drawn from its rendered image
-            (or, if it could not be rendered, with a message saying so).
+        page_rendered(int): the page (0-based) is on screen, drawn from its image
+            (or, if it could not be drawn, with a message saying so).
+        width_changed(): the page has settled at another width on screen (the view
+            resized, or zoomed): a sharper image of it may be wanted (`wanted_width`).
     """
 
     page_rendered = Signal(int)
+    width_changed = Signal()
 
-    def __init__(self, document: QPdfDocument, parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._document = document
         self.setFrameShape(QFrame.Shape.NoFrame)
         self.setBackgroundRole(QPalette.ColorRole.Mid)
         self.setAlignment(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop)
         self.setWidgetResizable(False)
-        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.canvas = PageCanvas()
         self.setWidget(self.canvas)
-        self._renderer = QPdfPageRenderer(self)
-        self._renderer.setRenderMode(QPdfPageRenderer.RenderMode.MultiThreaded)
-        self._renderer.setDocument(document)
-        self._renderer.pageRendered.connect(self.on_page_rendered)
+        self._zoom = 1.0
         self._page = -1
-        self._request = -1  # the render whose image is wanted; older ones are dropped
         self._rendered = False
         self._resize_timer = QTimer(self)
         self._resize_timer.setSingleShot(True)
         self._resize_timer.setInterval(RESIZE_DELAY_MS)
-        self._resize_timer.timeout.connect(self._request_render)
+        self._resize_timer.timeout.connect(self.width_changed)
 
     @property
     def page(self) -> int:
@@ -131,35 +133,97 @@ class PdfPageView(QScrollArea):
 
     @property
     def rendered(self) -> bool:
-        """Whether the page shown is drawn from its image (not the placeholder)."""
+        """Whether the page shown is drawn from its image (or says why it cannot be)."""
         return self._rendered
 
     @property
     def highlights(self) -> list[Rect]:
         return list(self.canvas.rects)
 
+    @property
+    def zoom(self) -> float:
+        """The page's width on screen, relative to the view's (1: fitted to it)."""
+        return self._zoom
+
+    def set_zoom(self, zoom: float) -> None:
+        """Show the page `zoom` times the view's width (within `ZOOMS`); the image shown is
+        scaled at once, and `width_changed` asks for a sharp one once zooming stops."""
+        zoom = min(max(zoom, ZOOMS[0]), ZOOMS[-1])
+        if zoom == self._zoom:
+            return
+        self._zoom = zoom
+        if self._page >= 0:
+            self._fit_canvas()
+            self._resize_timer.start()
+
+    def fit_width(self) -> None:
+        self.set_zoom(1.0)
+
+    def zoom_in(self) -> None:
+        self.set_zoom(next((zoom for zoom in ZOOMS if zoom > self._zoom), ZOOMS[-1]))
+
+    def zoom_out(self) -> None:
+        self.set_zoom(next((zoom for zoom in reversed(ZOOMS) if zoom < self._zoom), ZOOMS[0]))
+
+    def wanted_width(self) -> int:
+        """The width, in device pixels, at which an image of the page would be sharp.
+
+        Hidden (behind a message, in a stack), the view has not been laid out: it will
+        be as wide as its parent, less a scroll bar (a page fitted to the width is
+        taller than the view).
+        """
+        parent = self.parentWidget()
+        if self.isVisible() or parent is None:
+            viewport = self.viewport().width()
+        else:
+            viewport = parent.width() - self.verticalScrollBar().sizeHint().width()
+        width = max(1, viewport - 2 * MARGIN) * self._zoom
+        return max(1, round(width * self.devicePixelRatioF()))
+
     def show_page(self, page: int, placeholder: str, rects: Sequence[Rect] = ()) -> None:
-        """Show `page` ("placeholder" until it is rendered), with `rects` lit on it."""
+        """Show `page` ("placeholder" until its image is given), with `rects` lit on it.
+
+        The sheet keeps the shape of the page shown before until the image comes.
+        """
         self._page = page
         self._rendered = False
         self.canvas.image = None
         self.canvas.placeholder = placeholder
-        self.canvas.page_points = self._document.pagePointSize(page)
         self.canvas.rects = list(rects)
         self._fit_canvas()
         self.verticalScrollBar().setValue(0)
         self.canvas.update()
-        if self._page_size().isEmpty():  # a page without a size: nothing will be rendered
-            self.canvas.placeholder = self.tr("This page could not be drawn.")
-            self._rendered = True
-            self.page_rendered.emit(page)
+
+    def set_image(
+        self, page: int, image: QImage, points: QSizeF, rects: Sequence[Rect] = ()
+    ) -> None:
+        """The image of `page` (of `points` in PDF points), with `rects` lit on it.
+
+        Ignored unless `page` is the page shown.
+        """
+        if page != self._page:
             return
-        self._request_render()
+        self.canvas.image = image
+        self.canvas.page_points = QSizeF(points)
+        self.canvas.rects = list(rects)
+        self._fit_canvas()
+        self.canvas.update()
+        self._now_rendered()
+
+    def show_failure(self, page: int, message: str) -> None:
+        """`page` could not be drawn: the sheet says why. (Not drawn again at another size,
+        the image it has stays, scaled.)"""
+        if page != self._page or self.canvas.image is not None:
+            return
+        self.canvas.image = None
+        self.canvas.placeholder = message
+        self.canvas.update()
+        self._now_rendered()
 
     def clear(self) -> None:
         self._page = -1
-        self._request = -1
         self._rendered = False
+        self._resize_timer.stop()
         self.canvas.image = None
         self.canvas.rects = []
         self.canvas.update()
@@ -176,57 +240,32 @@ class PdfPageView(QScrollArea):
         if lit:
             bar = self.verticalScrollBar()
             bar.setValue(int(lit[0].top() - self.viewport().height() / 3))
+            self.horizontalScrollBar().setValue(int(lit[0].left() - 2 * MARGIN))
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
         if self._page >= 0:
-            self._fit_canvas()  # the old image, scaled, until the new one is rendered
-            self._resize_timer.start()
+            self._fit_canvas()  # the old image, scaled, until a sharper one is given
+            if event.size().width() != event.oldSize().width():
+                self._resize_timer.start()
+
+    def _now_rendered(self) -> None:
+        first = not self._rendered
+        self._rendered = True
+        if first:
+            self.scroll_to_highlight()
+            self.page_rendered.emit(self._page)
 
     def _page_size(self) -> QSize:
-        """The page's size in logical pixels at the view's width (bounded)."""
+        """The page's size in logical pixels at the view's width, zoomed."""
         points = self.canvas.page_points
         if points.width() <= 0 or points.height() <= 0:
             return QSize(0, 0)
-        width = max(1, self.viewport().width() - 2 * MARGIN)
-        height = width * points.height() / points.width()
-        ratio = self.devicePixelRatioF()
-        shrink = min(1.0, MAX_SIDE_PX / (width * ratio), MAX_SIDE_PX / (height * ratio))
-        return QSize(max(1, int(width * shrink)), max(1, int(height * shrink)))
+        width = max(1, round((self.viewport().width() - 2 * MARGIN) * self._zoom))
+        return QSize(width, max(1, round(width * points.height() / points.width())))
 
     def _fit_canvas(self) -> None:
         size = self._page_size()
         if size.isEmpty():  # room for the message that says so
             size = QSize(max(1, self.viewport().width() - 2 * MARGIN), 6 * MARGIN)
         self.canvas.setFixedSize(size.width() + 2 * MARGIN, size.height() + 2 * MARGIN)
-
-    @Slot()
-    def _request_render(self) -> None:
-        size = self._page_size()
-        if self._page < 0 or size.isEmpty():
-            return
-        ratio = self.devicePixelRatioF()
-        pixels = QSize(round(size.width() * ratio), round(size.height() * ratio))
-        self._request = self._renderer.requestPage(self._page, pixels, QPdfDocumentRenderOptions())
-
-    @Slot(int, QSize, QImage, QPdfDocumentRenderOptions, "qulonglong")
-    def on_page_rendered(
-        self,
-        page: int,
-        _size: QSize,
-        image: QImage,
-        _options: QPdfDocumentRenderOptions,
-        request: int,
-    ) -> None:
-        if page != self._page or request != self._request:
-            return  # another page, or a size the view no longer has
-        if image.isNull():
-            self.canvas.placeholder = self.tr("This page could not be drawn.")
-        image.setDevicePixelRatio(self.devicePixelRatioF())
-        self.canvas.image = image
-        self.canvas.update()
-        first = not self._rendered
-        self._rendered = True
-        if first:
-            self.scroll_to_highlight()
-            self.page_rendered.emit(page)

@@ -22,7 +22,11 @@ from PySide6.QtCore import QEvent, Qt, QUrl
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QApplication, QMessageBox
 
+from app.core.cancel import CancelToken
+from app.core.documents import page_render
 from app.core.documents.api import Documents
+from app.core.documents.limits import ExtractionLimits
+from app.core.documents.page_render import RenderedPage
 from app.core.documents.records import (
     FileOutcome,
     FileStatus,
@@ -437,14 +441,14 @@ def background(call: Callable[[], Any]) -> Any:
 def test_an_answer_from_documents_cites_its_sources_and_opens_them(
     qtbot: Any, open_window: OpenWindow, folder: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    pdf_reads: list[bool] = []  # whether each read of a PDF's bytes ran on the GUI thread
-    read_pdf = source_viewer.read_pdf_bytes
+    pdf_reads: list[bool] = []  # whether each page drawn of a PDF was asked on the GUI thread
+    render = page_render.render_page_isolated
 
-    def recorded_read(path: str, limit: int = source_viewer.MAX_PDF_BYTES) -> bytes | str:
+    def recorded_render(*args: Any, **kwargs: Any) -> RenderedPage:
         pdf_reads.append(threading.current_thread() is threading.main_thread())
-        return read_pdf(path, limit)
+        return render(*args, **kwargs)
 
-    monkeypatch.setattr(source_viewer, "read_pdf_bytes", recorded_read)
+    monkeypatch.setattr(source_viewer, "render_page_isolated", recorded_render)
     opened = open_window(temperature=0.0)
     window = opened.window
     add_and_wait(qtbot, window, [str(folder)])
@@ -527,12 +531,20 @@ def test_an_answer_from_documents_cites_its_sources_and_opens_them(
 
 def test_a_pdf_too_large_to_show_is_refused_with_a_reason(tmp_path: Path) -> None:
     big = tmp_path / "big.pdf"
-    big.write_bytes(b"%PDF-1.7\n" + bytes(2000))
-    assert isinstance(source_viewer.read_pdf_bytes(str(big)), bytes)
-    refused = source_viewer.read_pdf_bytes(str(big), limit=1000)
+    make_pdf(big, PDF_PAGES)
+    size = big.stat().st_size
+
+    def shown(path: Path, limit: int) -> object:
+        return source_viewer.render_pdf_page(
+            str(path), 0, 200, "", None, ExtractionLimits(max_file_bytes=limit), CancelToken()
+        )
+
+    assert isinstance(shown(big, size), source_viewer.PageImage)
+    refused = shown(big, size - 1)
     assert isinstance(refused, str)
     assert "too large" in refused
-    assert "no longer there" in str(source_viewer.read_pdf_bytes(str(tmp_path / "gone.pdf")))
+    assert str(big) in refused
+    assert "no longer there" in str(shown(tmp_path / "gone.pdf", size))
 
 
 # --- parts without a model ------------------------------------------------------------------
