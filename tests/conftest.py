@@ -14,7 +14,10 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 from app.core.models.starter import ensure_starter_model
 from app.core.services import Services
 
-pytest_plugins = ["tests.gui_windows"]  # open_window and home, for every GUI test
+pytest_plugins = [
+    "tests.gui_windows",  # open_window and home, for every GUI test
+    "tests.lock_holders",  # holders, for the writer-lock tests
+]
 
 
 @pytest.fixture(autouse=True)

@@ -43,7 +43,7 @@ def serve(conn: Connection, paths: AppPaths, limits: ExtractionLimits) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C is for the parent to handle
     current = [Settings()]
     worker = Worker("index")
-    service = DocumentService(worker, paths, lambda: current[0], limits)
+    service = DocumentService(worker, paths, lambda: current[0], limits, writer="window")
     send_lock = threading.Lock()
     jobs: dict[int, Job[Any]] = {}
 

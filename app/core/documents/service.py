@@ -1,8 +1,10 @@
 """Documents as a service: add, list, remove and search, for the GUI and the CLI alike.
 
 Writes (add, remove, re-index) run as jobs on one "index" worker thread, so
-there is a single writer and ingesting never waits behind the model. Reads
-(listing, searching) may run on any thread.
+there is a single writer and ingesting never waits behind the model; each holds
+the store's write lock while it runs (`writer_lock.py`), so that a window and a
+terminal never write at once: the second is refused with `LibraryBusy`. Reads
+(listing, searching) may run on any thread and take no lock.
 
 This is the one door to the documents; behind it, each concern has its module:
 `search.py` (how a question finds passages), `ingest.py` (files into the index,
@@ -16,6 +18,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TypeVar
 
 from app.core.cancel import CancelToken
 from app.core.documents.document_index import Catalog
@@ -38,12 +41,15 @@ from app.core.documents.records import Extracted, FileOutcome, IndexedFile, Inge
 from app.core.documents.sandbox import extract_isolated
 from app.core.documents.search import library_languages, search_library
 from app.core.documents.vectors import VectorIndex
+from app.core.documents.writer_lock import WriterKind, WriterLock
 from app.core.errors import DocumentError
 from app.core.paths import AppPaths
 from app.core.settings import Settings
-from app.core.worker import Job, JobContext, Worker
+from app.core.worker import Job, JobContext, JobFunction, Worker
 
 __all__ = ["DEFAULT_LIBRARY", "DocumentService"]
+
+T = TypeVar("T")
 
 
 class DocumentService:
@@ -54,9 +60,13 @@ class DocumentService:
         settings: Callable[[], Settings],
         limits: ExtractionLimits | None = None,
         forget_sources: ForgetSources | None = None,
+        *,
+        writer: WriterKind = "terminal",
     ) -> None:
         """`forget_sources` is told which files a removal took out, once they are out,
-        so that the answers citing them forget them too (`ConversationStore.forget_sources`)."""
+        so that the answers citing them forget them too (`ConversationStore.forget_sources`).
+        `writer` says where this service runs ("window" in the index process), for the
+        message another process gets when it wants to write meanwhile."""
         self._worker = worker
         self._forget_sources = forget_sources
         self._settings = settings
@@ -64,6 +74,7 @@ class DocumentService:
         folder = paths.data / "documents"
         self.catalog = Catalog(folder / "catalog.sqlite3")
         self.vectors = VectorIndex(folder / "vectors")
+        self.writer_lock = WriterLock(folder, writer)
         self._embedders: dict[str, Embedder] = {}
         self._embedders_lock = threading.Lock()
         self._ingest = Ingest(self.catalog, self.vectors, self.embedder, self.limits, settings)
@@ -143,8 +154,8 @@ class DocumentService:
         if not paths:
             raise DocumentError("Name at least one file or folder to add.")
         name = check_library_name(library)
-        return self._worker.submit(
-            "add documents", lambda ctx: self._ingest.run(ctx, name, list(paths), force=False)
+        return self._write(
+            "add documents", name, lambda ctx: self._ingest.run(ctx, name, list(paths), force=False)
         )
 
     def reindex(self, library: str = DEFAULT_LIBRARY) -> Job[IngestReport]:
@@ -172,15 +183,16 @@ class DocumentService:
             paths = [f.path for f in self.catalog.files(found.id)] if found else []
             return self._ingest.run(ctx, name, paths, force=True)
 
-        return self._worker.submit("re-index documents", run)
+        return self._write("re-index documents", name, run)
 
     def remove(
         self, paths: Sequence[str | Path], library: str = DEFAULT_LIBRARY
     ) -> Job[list[FileOutcome]]:
         """Forget files (or every file under a folder): their text leaves both indexes."""
         name = check_library_name(library)
-        return self._worker.submit(
+        return self._write(
             "remove documents",
+            name,
             lambda ctx: self._forgotten(
                 remove_files(ctx, self.catalog, self.vectors, self.embedder, name, paths)
             ),
@@ -189,10 +201,21 @@ class DocumentService:
     def delete_library(self, library: str) -> Job[list[FileOutcome]]:
         """Forget a library and every document in it, text and vectors."""
         name = check_library_name(library)
-        return self._worker.submit(
+        return self._write(
             "delete a library",
+            name,
             lambda ctx: self._forgotten(delete_library(ctx, self.catalog, self.vectors, name)),
         )
+
+    def _write(self, job: str, library: str, function: JobFunction[T]) -> Job[T]:
+        """Queue a write job that holds the store's write lock while it runs: taken as it
+        starts, not when queued, so a job waiting its turn blocks no other process."""
+
+        def run(ctx: JobContext) -> T:
+            with self.writer_lock.hold(library):
+                return function(ctx)
+
+        return self._worker.submit(job, run)
 
     def _forgotten(self, outcomes: list[FileOutcome]) -> list[FileOutcome]:
         """`outcomes`, once the answers citing the removed files have forgotten them."""
