@@ -6,6 +6,7 @@
 #   make run CUDA=1   build llama.cpp with CUDA (-DGGML_CUDA=on)
 #   make package      the frozen app (dist/confidente/) and its .deb, for any x86-64-v3 PC
 #   make package-test install the .deb into a scratch root and smoke-test it (offline, Xvfb)
+#   make test-deps    strace, Xvfb and Qt's X libraries for the tests (apt-get; make test runs it)
 
 PYTHON ?= python3
 VENV   := .venv
@@ -36,7 +37,7 @@ WHEEL_CACHE := $(HOME)/.cache/confidente/wheels/llama-cpp-python-$(LLAMA_CPP_VER
 STAMP := $(VENV)/.installed-$(LLAMA_VARIANT)
 
 .PHONY: run test lint typecheck imports pytest bench setup model clean translations screenshots \
-	package package-deps package-test
+	package package-deps package-test test-deps
 
 run: setup model
 	$(PY) -m app
@@ -74,8 +75,22 @@ typecheck: setup
 imports: setup
 	$(VENV)/bin/lint-imports --no-logo
 
-pytest: setup model
+pytest: setup model test-deps
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest
+
+# What tests/test_strace_offline.py needs: strace, and Xvfb with the system libraries
+# Qt's xcb platform loads (the packages named in app/gui/xcb_check.py; a test checks it).
+TEST_DEPS := strace, xvfb, xauth, libxcb1, libxcb-cursor0, libxcb-icccm4, libxcb-image0, \
+	libxcb-keysyms1, libxcb-randr0, libxcb-render0, libxcb-render-util0, libxcb-shape0, \
+	libxcb-shm0, libxcb-sync1, libxcb-util1, libxcb-xfixes0, libxcb-xkb1, libxkbcommon0, \
+	libxkbcommon-x11-0, libx11-6, libx11-xcb1, libegl1, libgl1, libfontconfig1
+test-deps:
+	@deps="$(TEST_DEPS)"; \
+	if ! command -v strace >/dev/null || ! command -v Xvfb >/dev/null || ! command -v xauth >/dev/null \
+	  || ! dpkg-checkbuilddeps -d "$$deps" /dev/null >/dev/null 2>&1; then \
+	  echo ">>> Installing strace, Xvfb and the X libraries the tests need"; \
+	  $(SUDO) apt-get update -qq && $(SUDO) apt-get satisfy -y -qq --no-install-recommends "$$deps"; \
+	fi
 
 # The Spanish UI: extract the marked strings from app/gui (translations already in the
 # .ts are kept), then compile the .qm the app loads. Both files are committed.
