@@ -114,6 +114,7 @@ bench: setup model
 	$(PY) -m bench.models
 	$(PY) -m bench.realdocs
 	$(PY) -m bench.answers
+	$(PY) -m bench.encryption
 	$(PY) -m bench.startup
 
 # The installed app. It gets its own environment: a plain (not editable) install of the

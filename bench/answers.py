@@ -37,6 +37,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from app.core.chat.service import ChatReply, question_language
+from app.core.data_key import ephemeral_key
 from app.core.documents.retrieval import fold
 from app.core.models.starter import ensure_starter_model
 from app.core.paths import AppPaths, app_paths
@@ -176,7 +177,11 @@ def main() -> None:
         questions = realdocs_questions() if real else corpus_questions(home / "corpus")
         paths = AppPaths(home / "data", home / "config", home / "models", home / "cache")
         services = Services(
-            paths, model_path=str(starter), temperature=0.0, max_tokens=args.max_tokens
+            paths,
+            key=ephemeral_key(),  # a scratch folder, deleted after the run
+            model_path=str(starter),
+            temperature=0.0,
+            max_tokens=args.max_tokens,
         )
         try:
             services.models.load(services.settings).result()

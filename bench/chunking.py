@@ -17,6 +17,7 @@ import statistics
 import tempfile
 from pathlib import Path
 
+from app.core.data_key import ephemeral_key
 from app.core.documents.retrieval import content_terms, coverage, fuse, keyword_query
 from app.core.documents.search import CANDIDATES, term_weights
 from app.core.documents.service import DocumentService
@@ -32,7 +33,7 @@ MODES = ("keyword", "vector", "hybrid")
 def open_service(home: Path, settings: Settings) -> tuple[DocumentService, Worker]:
     worker = Worker("index").start()
     paths = AppPaths(home / "data", home / "config", home / "models", home / "cache").ensure()
-    return DocumentService(worker, paths, lambda: settings), worker
+    return DocumentService(worker, paths, lambda: settings, key=ephemeral_key()), worker
 
 
 def rank_of_answer(service: DocumentService, corpus: Path, mode: str) -> list[int | None]:

@@ -26,6 +26,7 @@ from pathlib import Path
 
 import numpy as np
 
+from app.core.data_key import ephemeral_key
 from app.core.documents.chunking import chunk_pages
 from app.core.documents.records import Chunk, Page
 from app.core.documents.service import DocumentService
@@ -43,7 +44,7 @@ def open_service(home: Path) -> tuple[DocumentService, Worker]:
     worker = Worker("index").start()
     paths = AppPaths(home / "data", home / "config", home / "models", home / "cache").ensure()
     settings = Settings()
-    return DocumentService(worker, paths, lambda: settings), worker
+    return DocumentService(worker, paths, lambda: settings, key=ephemeral_key()), worker
 
 
 def pdf_folder(tmp: Path) -> tuple[Path, int]:

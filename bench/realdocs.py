@@ -50,6 +50,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from app.core.data_key import ephemeral_key
 from app.core.documents import extract
 from app.core.documents.language import language_of
 from app.core.documents.records import FileStatus, IndexedFile, IngestReport, Source
@@ -375,7 +376,7 @@ def _folded(text: str) -> str:
 def open_service(home: Path, settings: Settings) -> tuple[DocumentService, Worker]:
     worker = Worker("index").start()
     paths = AppPaths(home / "data", home / "config", home / "models", home / "cache").ensure()
-    return DocumentService(worker, paths, lambda: settings), worker
+    return DocumentService(worker, paths, lambda: settings, key=ephemeral_key()), worker
 
 
 def index_stamp(settings: Settings) -> str:

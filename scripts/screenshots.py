@@ -51,6 +51,7 @@ def main(argv: list[str] | None = None) -> int:
 def render(theme: str, language: str, home: Path, output: Path = OUTPUT) -> None:
     from PySide6.QtWidgets import QApplication
 
+    from app.core.data_key import ephemeral_key
     from app.core.paths import app_paths
     from app.core.services import Services
     from app.core.settings import save_settings
@@ -70,7 +71,7 @@ def render(theme: str, language: str, home: Path, output: Path = OUTPUT) -> None
     save_settings(paths.settings_file, settings)
     apply_theme(app, theme, None)
     translators = install_translators(app, language)
-    services = Services(documents_process=True)
+    services = Services(documents_process=True, key=ephemeral_key())  # a scratch home
     window = MainWindow(services)
     window.resize(*SIZE)
     window.show()
@@ -141,6 +142,8 @@ def render(theme: str, language: str, home: Path, output: Path = OUTPUT) -> None
 
         dialog = window.show_settings()
         shot("settings", dialog)
+        dialog.tabs.setCurrentIndex(dialog.tabs.count() - 1)  # Privacy: erase all my data
+        shot("settings-privacy", dialog)
         dialog.close()
     finally:
         window.close()

@@ -11,8 +11,11 @@ import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+import keyring
+
 from app.core.models.starter import ensure_starter_model
 from app.core.services import Services
+from tests.keyring_standin import StandInKeyring
 
 pytest_plugins = [
     "tests.gui_windows",  # open_window and home, for every GUI test
@@ -25,6 +28,23 @@ def confidente_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     home = tmp_path / "confidente-home"
     monkeypatch.setenv("CONFIDENTE_HOME", str(home))
     return home
+
+
+@pytest.fixture(autouse=True)
+def keychain_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """A stand-in OS keychain (this machine has none) holding each test's data key.
+
+    It is a file, named in the environment, so the CLI's subprocesses see the
+    same keychain (and key) as the test. Tests of a missing keychain replace it.
+    """
+    file = tmp_path / "keychain.json"
+    monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "tests.keyring_standin.StandInKeyring")
+    monkeypatch.setenv("CONFIDENTE_TEST_KEYRING", str(file))
+    monkeypatch.delenv("CONFIDENTE_PASSPHRASE_FILE", raising=False)
+    previous = keyring.get_keyring()
+    keyring.set_keyring(StandInKeyring())
+    yield file
+    keyring.set_keyring(previous)
 
 
 @pytest.fixture(autouse=True)

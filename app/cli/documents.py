@@ -19,6 +19,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
+from app.cli.unlocking import open_services
 from app.core.errors import ConfidenteError
 
 if TYPE_CHECKING:
@@ -75,12 +76,7 @@ def register(commands: Any) -> None:
 
 
 def _services() -> Services:
-    from app.core.services import Services
-
-    services = Services()
-    for warning in services.warnings:
-        print(f"confidente: {warning}", file=sys.stderr)
-    return services
+    return open_services()
 
 
 class IngestBar:

@@ -22,6 +22,7 @@ from app import __version__
 from app.cli import documents as cli_documents
 from app.cli import erase as cli_erase
 from app.cli import models as cli_models
+from app.cli.unlocking import open_services
 from app.core import privacy
 from app.core.errors import ConfidenteError
 
@@ -202,14 +203,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _services(args: argparse.Namespace, **overrides: Any) -> Services:
-    from app.core.services import Services
-
     if getattr(args, "model", None):
         overrides["model_path"] = args.model
-    services = Services(**overrides)
-    for warning in services.warnings:
-        print(f"confidente: {warning}", file=sys.stderr)
-    return services
+    return open_services(**overrides)
 
 
 def _chat(args: argparse.Namespace) -> int:

@@ -22,6 +22,8 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
+from app.cli.unlocking import open_services
+
 if TYPE_CHECKING:
     from app.core.models.download import DownloadProgress
     from app.core.models.embedders import InstalledEmbedder
@@ -71,12 +73,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _services() -> Services:
-    from app.core.services import Services
-
-    services = Services()
-    for warning in services.warnings:
-        print(f"confidente: {warning}", file=sys.stderr)
-    return services
+    return open_services()
 
 
 def _emit(args: argparse.Namespace, document: Any, text: str) -> int:

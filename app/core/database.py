@@ -1,5 +1,9 @@
-"""One SQLite file, opened the way every store in Confidente opens it.
+"""One SQLite file, opened the way every store in Confidente opens it: encrypted.
 
+Every store is a SQLCipher file (AES-256) opened with the data key; a plain
+SQLite file left by an older Confidente is encrypted on first open (copied
+into a new encrypted file, swapped in, and the plain one overwritten and
+deleted; an interrupted migration is finished or undone on the next open).
 A single connection serves every thread, guarded by a lock; each unit of work
 is one short `BEGIN IMMEDIATE` transaction. The schema carries a version in
 `user_version`: a file from a newer Confidente is refused, an older one is
@@ -10,14 +14,19 @@ what to do, never overwritten.
 
 from __future__ import annotations
 
-import sqlite3
+import os
 import threading
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 
+from app.core import sql
+from app.core.data_key import DataKey
 from app.core.errors import StorageError
+
+PLAIN_HEADER = b"SQLite format 3\x00"  # the first bytes of an unencrypted SQLite file
+_COMPANIONS = ("-wal", "-shm", "-journal")
 
 
 @dataclass(frozen=True)
@@ -31,13 +40,19 @@ class Schema:
 
 
 class Database:
-    def __init__(self, path: Path, schema: Schema, pragmas: Sequence[str] = ()) -> None:
+    def __init__(
+        self, path: Path, schema: Schema, key: DataKey, pragmas: Sequence[str] = ()
+    ) -> None:
         self.path = path
         self._label = schema.label
         self._lock = threading.RLock()
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
+            encrypt_plain_file(path, key)
+            self._db = sql.connect(path, check_same_thread=False, isolation_level=None)
+            self._db.execute(f"PRAGMA key = {key.sql_literal()}")
+            # Fails with "file is not a database" when the key does not open the file.
+            self._db.execute("SELECT count(*) FROM sqlite_master").fetchone()
             for pragma in ("foreign_keys = ON", "journal_mode = WAL", *pragmas):
                 self._db.execute(f"PRAGMA {pragma}")
             version = self._db.execute("PRAGMA user_version").fetchone()[0]
@@ -51,7 +66,7 @@ class Database:
             ).fetchone()[0]
             steps = range(max(version, 1), schema.version) if has_schema else range(0)
             self._prepare([schema.upgrades[step] for step in steps], schema)
-        except sqlite3.DatabaseError as exc:
+        except sql.DatabaseError as exc:
             self._close_quietly()
             raise StorageError(
                 f"{schema.label.capitalize()} {path} cannot be opened ({exc}). "
@@ -75,11 +90,11 @@ class Database:
             raise
 
     def _close_quietly(self) -> None:
-        with suppress(sqlite3.Error, AttributeError):
+        with suppress(sql.Error, AttributeError):
             self._db.close()
 
     @contextmanager
-    def transaction(self) -> Iterator[sqlite3.Connection]:
+    def transaction(self) -> Iterator[sql.Connection]:
         with self._lock:
             try:
                 self._db.execute("BEGIN IMMEDIATE")
@@ -89,17 +104,111 @@ class Database:
                     self._db.execute("ROLLBACK")
                     raise
                 self._db.execute("COMMIT")
-            except sqlite3.Error as exc:
+            except sql.Error as exc:
                 raise StorageError(f"Could not write to {self._label}: {exc}") from exc
 
-    def execute_outside_transaction(self, sql: str) -> None:
+    def execute_outside_transaction(self, statement: str) -> None:
         """For statements SQLite refuses inside a transaction (checkpoints)."""
         with self._lock:
             try:
-                self._db.execute(sql)
-            except sqlite3.Error as exc:
+                self._db.execute(statement)
+            except sql.Error as exc:
                 raise StorageError(f"Could not write to {self._label}: {exc}") from exc
 
     def close(self) -> None:
         with self._lock:
             self._db.close()
+
+
+def is_plain(path: Path) -> bool:
+    """True for an unencrypted SQLite file (an encrypted one starts with random bytes)."""
+    try:
+        with path.open("rb") as file:
+            return file.read(len(PLAIN_HEADER)) == PLAIN_HEADER
+    except OSError:
+        return False
+
+
+def encrypt_plain_file(path: Path, key: DataKey) -> None:
+    """Encrypt `path` in place if it is a plain SQLite file; finish an interrupted run first.
+
+    The encrypted copy is written and synced beside it, the plain file is moved
+    aside, the copy takes its name, and only then is the plain file overwritten
+    and deleted: a crash at any point leaves either file complete.
+    """
+    aside = path.with_name(path.name + ".plain-old")
+    copy = path.with_name(path.name + ".encrypting")
+    if aside.exists():
+        if path.exists():
+            _wipe(aside)  # swapped already: only the wiping was left
+        else:
+            os.replace(aside, path)  # moved aside, not swapped: start again
+    if not is_plain(path):
+        _remove(copy)
+        return
+    _remove(copy)
+    try:
+        plain = sql.connect(path, isolation_level=None)
+        try:
+            version = plain.execute("PRAGMA user_version").fetchone()[0]
+            plain.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            plain.execute(f"ATTACH DATABASE ? AS encrypted KEY {key.sql_literal()}", (str(copy),))
+            plain.execute("SELECT sqlcipher_export('encrypted')")
+            plain.execute(f"PRAGMA encrypted.user_version = {int(version)}")
+            plain.execute("DETACH DATABASE encrypted")
+        finally:
+            plain.close()
+        for suffix in _COMPANIONS:  # the plain file's, emptied by the checkpoint
+            _wipe(path.with_name(path.name + suffix))
+        _fsync(copy)
+        os.replace(path, aside)
+        os.replace(copy, path)
+        _fsync_folder(path.parent)
+    except (sql.Error, OSError) as exc:
+        _remove(copy)
+        if aside.exists() and not path.exists():
+            os.replace(aside, path)
+        raise StorageError(
+            f"{path} could not be encrypted ({exc}); it was left as it was. Free some disk "
+            "space and start Confidente again."
+        ) from exc
+    _wipe(aside)
+
+
+def _wipe(path: Path) -> None:
+    """Overwrite a file with zeros, sync, delete. On SSDs and copy-on-write file systems the
+    old blocks may survive in the drive; full-disk encryption is the answer there."""
+    try:
+        size = path.stat().st_size
+    except FileNotFoundError:
+        return
+    with path.open("r+b") as file:
+        chunk = b"\0" * 65536
+        written = 0
+        while written < size:
+            written += file.write(chunk[: min(len(chunk), size - written)])
+        file.flush()
+        os.fsync(file.fileno())
+    path.unlink()
+
+
+def _remove(path: Path) -> None:
+    with suppress(FileNotFoundError):
+        path.unlink()
+    for suffix in _COMPANIONS:
+        with suppress(FileNotFoundError):
+            path.with_name(path.name + suffix).unlink()
+
+
+def _fsync(path: Path) -> None:
+    with path.open("rb") as file:
+        os.fsync(file.fileno())
+
+
+def _fsync_folder(folder: Path) -> None:
+    with suppress(OSError):  # not possible on every platform (Windows)
+        descriptor = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(descriptor)
+        finally:
+            os.close(descriptor)

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from app import __version__
-from app.core import privacy
+from app.core import data_key, privacy
 from app.core.errors import ConfidenteError
 from app.core.models import hardware, token
 from app.core.models.engine import gpu_offload_supported
@@ -74,6 +74,11 @@ def diagnose(paths: AppPaths, settings: Settings, warnings: list[str]) -> dict[s
             "listening_sockets": privacy.listening_sockets_of_this_process(),
             "machine_has_default_route": privacy.machine_has_default_route(),
             **_children_network(),
+        },
+        "encryption": {
+            "conversations_and_documents": "SQLCipher 4, AES-256",
+            "key": data_key.describe(paths),
+            "not_encrypted": "model files; the vectors (numbers, no text), owner-only",
         },
         "keychain": {
             "backend": token.keychain_name(),
@@ -150,7 +155,7 @@ def _documents(paths: AppPaths, settings: Settings) -> dict[str, Any]:
     libraries: list[dict[str, Any]] = []
     if catalog_file.exists():
         try:
-            catalog = Catalog(catalog_file)
+            catalog = Catalog(catalog_file, data_key.unlock(paths))
         except ConfidenteError as exc:
             report["error"] = str(exc)
         else:

@@ -2,8 +2,8 @@
 
 Conversations, document libraries (their text, vectors and set-aside copies),
 settings, the cache, the models downloaded into Confidente's own models folder,
-and its entries in the OS keychain (the Hugging Face token). Each of Confidente's
-folders is deleted whole; links inside them are deleted, never followed, so a
+and its entries in the OS keychain (the Hugging Face token, the key to the data).
+Each of Confidente's folders is deleted whole; links inside them are deleted, never followed, so a
 model imported from another tool's folder stays where it is. Nothing outside
 these folders is touched, and a folder that is not Confidente's own (the home
 folder, a drive's root) is refused rather than deleted.
@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
+from app.core import data_key
 from app.core.errors import StorageError
 from app.core.models.token import ACCOUNT, SERVICE
 from app.core.paths import AppPaths
@@ -63,6 +64,13 @@ def erase_all(paths: AppPaths, keyring: Keychain) -> Erased:
     folders = data_folders(paths)
     for folder in folders:
         _check_ours(folder)
+    entries = list(KEYCHAIN_ENTRIES)
+    try:
+        account = data_key.keychain_account(paths)  # read before its record is deleted
+    except data_key.DataKeyError:
+        account = None  # an unreadable record: the folders still go
+    if account:
+        entries.append((SERVICE, account))
     erased: list[Path] = []
     left: list[str] = []
     for folder in folders:
@@ -77,9 +85,10 @@ def erase_all(paths: AppPaths, keyring: Keychain) -> Erased:
         except OSError as exc:
             left.append(f"{folder} ({exc.strerror or exc})")
     secrets = 0
-    for service, account in KEYCHAIN_ENTRIES:
+    data_key.forget(paths)
+    for service, entry in entries:
         try:
-            if _delete_secret(keyring, service, account):
+            if _delete_secret(keyring, service, entry):
                 secrets += 1
         except StorageError as exc:
             left.append(exc.message)

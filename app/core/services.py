@@ -11,6 +11,7 @@ from typing import Any
 
 from app.core.chat.service import ChatService
 from app.core.chat.storage import ConversationStore
+from app.core.data_key import DataKey, unlock
 from app.core.documents.api import Documents
 from app.core.documents.process import DocumentsProcess
 from app.core.documents.service import DocumentService
@@ -23,22 +24,31 @@ from app.core.worker import Worker
 
 class Services:
     def __init__(
-        self, paths: AppPaths | None = None, *, documents_process: bool = False, **overrides: Any
+        self,
+        paths: AppPaths | None = None,
+        *,
+        documents_process: bool = False,
+        key: DataKey | None = None,
+        **overrides: Any,
     ) -> None:
         """`overrides` change settings for this run only (e.g. `model_path` from --model).
 
         With `documents_process`, the document index runs in a child process (the GUI's
         choice: embedding and index writes then cannot hold up the window); otherwise
         on a thread here (the CLI's: one command, nothing to keep responsive).
+
+        `key` opens the encrypted stores; by default `data_key.unlock` finds it (the
+        keychain or the passphrase file), and DataKeyError says so when it cannot.
         """
         self.paths = (paths or app_paths()).ensure()
+        self.key = key or unlock(self.paths)
         loaded = load_settings(self.paths.settings_file)
         self.warnings: list[str] = list(loaded.warnings)
         settings = self._saved = loaded.settings
         if overrides:
             settings = replace(settings, **overrides).validated()
         self.settings: Settings = settings
-        self.store = ConversationStore(self.paths.conversations_db)
+        self.store = ConversationStore(self.paths.conversations_db, self.key)
         self.worker = ModelWorker()
         self.models_worker = Worker("models")  # model file checks, imports, the catalog's fit
         self.download_worker = Worker("download")  # one download at a time
@@ -55,7 +65,10 @@ class Services:
         self.documents: Documents
         if documents_process:
             self.documents = DocumentsProcess(
-                self.paths, lambda: self.settings, forget_sources=self.store.forget_sources
+                self.paths,
+                lambda: self.settings,
+                forget_sources=self.store.forget_sources,
+                key=self.key,
             )
         else:
             self.index_worker = Worker("index")
@@ -64,6 +77,7 @@ class Services:
                 self.paths,
                 lambda: self.settings,
                 forget_sources=self.store.forget_sources,
+                key=self.key,
             )
         self.chat = ChatService(self.worker, self.store, lambda: self.settings, self.documents)
 

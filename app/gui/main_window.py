@@ -24,17 +24,29 @@ selected in the pane (`documents.opening`). Every text is set in a
 from __future__ import annotations
 
 import sys
+import threading
 from collections.abc import Sequence
 from typing import cast
 
-from PySide6.QtCore import QCoreApplication, QEvent, Qt, Slot
+from PySide6.QtCore import QCoreApplication, QEvent, Qt, Signal, Slot
 from PySide6.QtGui import QCloseEvent
-from PySide6.QtWidgets import QApplication, QMainWindow, QSplitter, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QMainWindow,
+    QMessageBox,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
 
+from app.core.data_key import unlock
+from app.core.erase import Erased, erase_all, system_keychain
 from app.core.errors import ConfidenteError
 from app.core.models.engine import ModelInfo
+from app.core.paths import AppPaths, app_paths
 from app.core.privacy import install_network_guard
 from app.core.services import Services
+from app.core.settings import load_settings
 from app.gui.chat import ChatController, ChatView, Composer, ConversationPanel
 from app.gui.collector import GuiThreadCollector
 from app.gui.documents import DocumentOpeningApplication, DocumentsDock, SourceViewer
@@ -49,6 +61,7 @@ from app.gui.models import (
     ModelsDialogController,
     ModelState,
 )
+from app.gui.passphrase import ask_passphrase
 from app.gui.settings import SettingsController, SettingsDialog
 from app.gui.status import AppStatusBar, ModelBanner
 from app.gui.tasks import TaskManager
@@ -60,7 +73,15 @@ from app.gui.xcb_check import check_xcb
 
 class MainWindow(Retranslated, QMainWindow):
     """Conversations on the left, the chat in the middle, the documents on the right,
-    the model's state around them."""
+    the model's state around them.
+
+    Signals:
+        data_erased(object): all the user's data was erased (an `Erased`), or erasing
+            failed (the StorageError), and the user has read so; the app should quit.
+    """
+
+    data_erased = Signal(object)
+    _erase_ended = Signal(object)  # from the erasing thread
 
     def __init__(self, services: Services, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -158,6 +179,8 @@ class MainWindow(Retranslated, QMainWindow):
         self.settings_controller = SettingsController(services, self.tasks, self)
         self.settings_controller.model_settings_changed.connect(self.load_model)
         self.settings_controller.status_posted.connect(self.on_status_posted)
+        self.settings_controller.erase_confirmed.connect(self.erase_all_data)
+        self._erase_ended.connect(self._on_erase_ended)
         self.welcomer = Welcomer(services.paths, self.tasks, self)
 
     def _build_actions(self) -> None:
@@ -344,6 +367,41 @@ class MainWindow(Retranslated, QMainWindow):
         self.welcomer.stop()
         event.accept()
 
+    @Slot()
+    def erase_all_data(self) -> None:
+        """Close everything that holds the data open, then erase it all off the GUI thread
+        (`confidente erase --all`'s service), say how it went, and ask to quit."""
+        paths = self._services.paths
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            app.setQuitOnLastWindowClosed(False)  # not before the data is gone: `data_erased`
+        self.close()
+        self.shutdown()
+        self._eraser = threading.Thread(
+            target=self._erase, args=(paths,), name="confidente-erase", daemon=True
+        )
+        self._eraser.start()
+
+    def _erase(self, paths: AppPaths) -> None:
+        result: Erased | ConfidenteError
+        try:
+            result = erase_all(paths, system_keychain())
+        except ConfidenteError as exc:
+            result = exc
+        self._erase_ended.emit(result)
+
+    @Slot(object)
+    def _on_erase_ended(self, result: object) -> None:
+        if isinstance(result, ConfidenteError):
+            box = show_error(None, result, title=self.tr("Not everything could be erased"))
+        else:
+            box = QMessageBox(QMessageBox.Icon.Information, "Confidente", "")
+            box.setText(self.tr("All your Confidente data was erased. Confidente will now close."))
+            box.open()
+        box.setObjectName("erasedMessage")
+        box.finished.connect(lambda _: self.data_erased.emit(result))
+        self.erased_message = box
+
     def shutdown(self) -> None:
         """Stop all background work and close the services; call after the window closed."""
         if self._shut_down:
@@ -381,12 +439,13 @@ def run_gui(
     existing = QApplication.instance()
     app = existing if isinstance(existing, QApplication) else DocumentOpeningApplication(argv)
     present(app)
+    paths = app_paths().ensure()
+    # In the user's language from the start: the passphrase may be asked before the window.
+    translators = install_translators(app, load_settings(paths.settings_file).settings.language)
     try:
-        services = (
-            Services(documents_process=True, model_path=model_path)
-            if model_path
-            else Services(documents_process=True)
-        )
+        key = unlock(paths, ask_passphrase)  # the keychain, or a passphrase asked for once
+        overrides = {"model_path": model_path} if model_path else {}
+        services = Services(paths, documents_process=True, key=key, **overrides)
     except ConfidenteError as error:
         # Referenced until the loop ends: a parentless dialog nobody holds vanishes at once.
         dialog = show_error(
@@ -394,14 +453,15 @@ def run_gui(
         )
         app.exec()  # until the dialog, the only window, is closed
         del dialog
+        remove_translators(app, translators)
         return 1
     apply_theme(app, services.settings.theme, services.settings.font_size)
-    translators = install_translators(app, services.settings.language)
     collector = GuiThreadCollector()
     collector.start()
     window = MainWindow(services)
     reporter = ErrorReporter(window)
     reporter.install()
+    window.data_erased.connect(app.quit)
     window.show()
     window.load_model()
     if files:

@@ -36,6 +36,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtWidgets import QApplication, QMessageBox
 
+from app.core.data_key import ephemeral_key
 from app.core.documents.records import FileStatus, IngestReport, Source
 from app.core.paths import HOME_VARIABLE, AppPaths, app_paths
 from app.core.resources import resources_dir
@@ -280,7 +281,9 @@ def _run_steps(argv: list[str], paths: AppPaths, model_path: str | None) -> tupl
     if model_path:
         overrides["model_path"] = model_path
     try:
-        services = Services(paths, documents_process=True, **overrides)
+        # The scratch folder's data dies with it: a key kept nowhere, so the self-test
+        # needs no keychain and no passphrase, and leaves nothing in either.
+        services = Services(paths, documents_process=True, key=ephemeral_key(), **overrides)
     except Exception as exc:
         return ("start the services", f"{type(exc).__name__}: {exc}")
     try:

@@ -94,6 +94,8 @@ def test_doctor_reports_build_models_and_privacy(
     result = _run(["doctor", "--json"], confidente_home)
     assert result.returncode == 0, result.stderr
     report = json.loads(result.stdout)
+    assert report["encryption"]["conversations_and_documents"] == "SQLCipher 4, AES-256"
+    assert report["encryption"]["key"] == "a random key in the OS keychain"  # the stand-in
     assert report["llama_cpp"]["gpu_offload_available"] in (True, False)
     if not report["llama_cpp"]["gpu_offload_available"]:  # a CPU build, as on this machine
         assert report["llama_cpp"]["gpu_layers"] == 0

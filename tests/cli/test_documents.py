@@ -13,6 +13,7 @@ import pytest
 from app.core.documents.document_index import Catalog
 from app.core.documents.vectors import VectorIndex
 from tests.cli.test_cli import CLI, _env, _run, _unshare_works
+from tests.data_keys import home_key
 
 
 def small_folder(root: Path) -> Path:
@@ -194,7 +195,7 @@ def test_documents_work_with_networking_cut(
 
 def index_state(home: Path) -> tuple[dict[str, str], set[int], set[int]]:
     """(state by file name, indexed chunk ids, vector ids) read straight from disk."""
-    catalog = Catalog(home / "data" / "documents" / "catalog.sqlite3")
+    catalog = Catalog(home / "data" / "documents" / "catalog.sqlite3", home_key(home))
     vectors = VectorIndex(home / "data" / "documents" / "vectors")
     try:
         library = catalog.library("default")

@@ -19,7 +19,8 @@ from typing import Any
 import pytest
 
 from app.core import doctor
-from app.core.documents import highlight, process_server, sandbox
+from app.core.data_key import ephemeral_key
+from app.core.documents import highlight, page_render, process_server, sandbox
 from app.core.documents.limits import ExtractionLimits
 from app.core.models import vetting
 from app.core.paths import app_paths
@@ -272,9 +273,15 @@ CHILDREN: dict[str, tuple[Callable[..., None], Callable[..., tuple[Any, ...]], A
         _read_until_closed,
         True,
     ),
+    "page-render": (
+        page_render._serve,
+        lambda conn, tmp: (conn, os.fsencode(tmp / "missing.pdf"), 1, 400, "x", None, 2**31),
+        _read_until_closed,
+        True,
+    ),
     "index": (
         process_server.serve,
-        lambda conn, tmp: (conn, app_paths().ensure(), ExtractionLimits()),
+        lambda conn, tmp: (conn, app_paths().ensure(), ExtractionLimits(), ephemeral_key()),
         _index,
         False,
     ),

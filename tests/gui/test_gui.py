@@ -17,6 +17,7 @@ from app.core.paths import app_paths
 from app.core.services import Services
 from app.gui import main_window
 from app.gui.main_window import MainWindow
+from tests.data_keys import home_key
 from tests.gui_windows import (
     ANSWER_TIMEOUT_MS,
     ENDLESS_PROMPT,
@@ -175,7 +176,7 @@ def test_new_chat_clears_the_pane_and_starts_another_conversation(
 def test_clicking_a_stored_conversation_shows_it_and_continues_it(
     qtbot: Any, open_window: OpenWindow, home: Path
 ) -> None:
-    store = ConversationStore(app_paths().ensure().conversations_db)
+    store = ConversationStore(app_paths().ensure().conversations_db, home_key())
     older = store.create_conversation("Recipes")
     store.add_message(older.id, "user", "How do I cook rice?")
     store.add_message(
@@ -246,7 +247,7 @@ def test_a_file_that_is_not_a_model_shows_an_error_and_the_window_stays(
 def test_a_conversation_outgrowing_the_context_is_noticed(
     qtbot: Any, open_window: OpenWindow
 ) -> None:
-    store = ConversationStore(app_paths().ensure().conversations_db)
+    store = ConversationStore(app_paths().ensure().conversations_db, home_key())
     long = store.create_conversation("Long")
     for i in range(6):
         store.add_message(long.id, "user", f"Question {i}: " + "tell me more about rivers " * 12)

@@ -27,6 +27,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.xvfb import xvfb
+
 DEB = os.environ.get("CONFIDENTE_DEB", "")
 APP_ID = "io.github.confidente.Confidente"
 WINDOW_TIMEOUT_S = 180.0
@@ -52,8 +54,14 @@ def home(tmp_path: Path) -> Path:
 
 
 def _env(home: Path, **extra: str) -> dict[str, str]:
+    """An empty HOME, as a new user has. There is no keychain on this machine, so the
+    data key comes from a passphrase, in an owner-only file beside that HOME."""
     keep = {k: os.environ[k] for k in ("PATH", "LANG", "TMPDIR") if k in os.environ}
-    return {**keep, "HOME": str(home), **extra}
+    passphrase = home.parent / "passphrase.txt"
+    if not passphrase.exists():
+        passphrase.write_text("a passphrase for the package test\n", "utf-8")
+        passphrase.chmod(0o600)
+    return {**keep, "HOME": str(home), "CONFIDENTE_PASSPHRASE_FILE": str(passphrase), **extra}
 
 
 def _binary(root: Path) -> Path:
@@ -143,20 +151,8 @@ def test_a_model_is_checked_in_its_child_process(root: Path, home: Path, tmp_pat
 def display() -> Iterator[str]:
     if not shutil.which("Xvfb") or not shutil.which("xwininfo"):
         pytest.fail("Xvfb and xwininfo are needed: apt-get install xvfb x11-utils")
-    read, write = os.pipe()
-    server = subprocess.Popen(
-        ["Xvfb", "-displayfd", str(write), "-screen", "0", "1280x800x24", "-nolisten", "tcp"],
-        pass_fds=(write,),
-        stderr=subprocess.DEVNULL,
-    )
-    os.close(write)
-    with os.fdopen(read) as pipe:
-        number = pipe.readline().strip()
-    try:
-        yield f":{number}"
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
+    with xvfb() as display:
+        yield display
 
 
 @pytest.mark.timeout(600)

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import json
 import re
-import sqlite3
 import time
 import unicodedata
 from collections.abc import Iterable
@@ -24,6 +23,8 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Literal, TypeVar
 
+from app.core import sql
+from app.core.data_key import DataKey
 from app.core.database import Database, Schema
 from app.core.documents.records import Quote, Source
 from app.core.errors import StorageError
@@ -170,9 +171,9 @@ def match_expression(query: str) -> str | None:
 
 
 class ConversationStore:
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, key: DataKey) -> None:
         self.path = path
-        self._database = Database(path, _CONVERSATIONS, pragmas=("secure_delete = ON",))
+        self._database = Database(path, _CONVERSATIONS, key, pragmas=("secure_delete = ON",))
         self._transaction = self._database.transaction
         self._fill_pending_search_index()
 
@@ -384,7 +385,7 @@ class ConversationStore:
                     "WHERE messages_fts MATCH ? ORDER BY rank LIMIT ?",
                     (match, limit - len(titles)),
                 ).fetchall()
-            except sqlite3.OperationalError:  # not expected with quoted words; find nothing
+            except sql.OperationalError:  # not expected with quoted words; find nothing
                 return []
         hits = [SearchHit(row[0], row[1], None, row[1], None) for row in titles]
         hits += [SearchHit(r[0], r[1], r[2], " ".join(r[3].split()), r[4]) for r in messages]

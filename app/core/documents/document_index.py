@@ -15,12 +15,13 @@ document really removes its words.
 
 from __future__ import annotations
 
-import sqlite3
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from app.core import sql
+from app.core.data_key import DataKey
 from app.core.database import Database, Schema
 from app.core.documents.records import Chunk, IndexedFile
 
@@ -108,9 +109,9 @@ _CATALOG = Schema(
 
 
 class Catalog:
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, key: DataKey) -> None:
         self.path = path
-        self._database = Database(path, _CATALOG, pragmas=("secure_delete = ON",))
+        self._database = Database(path, _CATALOG, key, pragmas=("secure_delete = ON",))
         self._transaction = self._database.transaction
 
     # Libraries
@@ -247,7 +248,7 @@ class Catalog:
 
     @staticmethod
     def _upsert(
-        db: sqlite3.Connection,
+        db: sql.Connection,
         library_id: int,
         path: str,
         kind: str,
@@ -359,7 +360,7 @@ class Catalog:
                     "ORDER BY bm25(chunks_fts) LIMIT ?",
                     (match, library_id, limit),
                 ).fetchall()
-            except sqlite3.OperationalError:  # a query FTS5 cannot parse finds nothing
+            except sql.OperationalError:  # a query FTS5 cannot parse finds nothing
                 return []
         return [int(row[0]) for row in rows]
 
@@ -390,7 +391,7 @@ class Catalog:
                 row = db.execute(
                     "SELECT count(*) FROM chunks_fts WHERE chunks_fts MATCH ?", (match,)
                 ).fetchone()
-            except sqlite3.OperationalError:
+            except sql.OperationalError:
                 return 0
         return int(row[0])
 

@@ -45,6 +45,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from app.core.cancel import CancelToken
+from app.core.data_key import DataKey, unlock
 from app.core.documents.document_index import Catalog
 from app.core.documents.embedder_switch import uses_other_embedder
 from app.core.documents.language import Language
@@ -127,8 +128,10 @@ class DocumentsProcess:
         settings: Callable[[], Settings],
         limits: ExtractionLimits | None = None,
         forget_sources: ForgetSources | None = None,
+        key: DataKey | None = None,
     ) -> None:
         self._paths = paths
+        self._key = key or unlock(paths)  # handed to the child: it never asks for it
         self._forget_sources = forget_sources  # as DocumentService's, run here
         self._settings = settings
         self.limits = limits or ExtractionLimits()
@@ -246,7 +249,9 @@ class DocumentsProcess:
             if self._closing:
                 raise ConfidenteError("Confidente is closing.")
             if self._listing is None:
-                self._listing = Catalog(self._paths.data / "documents" / "catalog.sqlite3")
+                self._listing = Catalog(
+                    self._paths.data / "documents" / "catalog.sqlite3", self._key
+                )
             return self._listing
 
     @property
@@ -356,7 +361,7 @@ class DocumentsProcess:
         conn, child_end = self._context.Pipe(duplex=True)
         process = self._context.Process(
             target=serve,
-            args=(child_end, self._paths, self.limits),
+            args=(child_end, self._paths, self.limits, self._key),  # over the pipe, not argv
             name="confidente-index",
             # Not a daemon, since daemons may not start the sandboxed reader. It still
             # never outlives the app: it stops when its pipe closes (the app exited or

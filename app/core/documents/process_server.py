@@ -21,6 +21,7 @@ from collections.abc import Callable
 from multiprocessing.connection import Connection
 from typing import Any
 
+from app.core.data_key import DataKey
 from app.core.documents.limits import ExtractionLimits
 from app.core.errors import ConfidenteError, DocumentError
 from app.core.paths import AppPaths
@@ -33,7 +34,7 @@ CALLS = frozenset({"search"})
 CLOSE_SECONDS = 30.0  # for the child to cancel its job and close the index cleanly
 
 
-def serve(conn: Connection, paths: AppPaths, limits: ExtractionLimits) -> None:
+def serve(conn: Connection, paths: AppPaths, limits: ExtractionLimits, key: DataKey) -> None:
     """The child's whole life: run each request on a real DocumentService until told to stop."""
     from app.core import privacy
     from app.core.documents.service import DocumentService
@@ -43,7 +44,7 @@ def serve(conn: Connection, paths: AppPaths, limits: ExtractionLimits) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C is for the parent to handle
     current = [Settings()]
     worker = Worker("index")
-    service = DocumentService(worker, paths, lambda: current[0], limits, writer="window")
+    service = DocumentService(worker, paths, lambda: current[0], limits, writer="window", key=key)
     send_lock = threading.Lock()
     jobs: dict[int, Job[Any]] = {}
 

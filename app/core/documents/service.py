@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from app.core.cancel import CancelToken
+from app.core.data_key import DataKey, unlock
 from app.core.documents.document_index import Catalog
 from app.core.documents.embedder import Embedder, embedder_name
 from app.core.documents.embedder_switch import needs_switch, switch_embedder, uses_other_embedder
@@ -62,17 +63,19 @@ class DocumentService:
         forget_sources: ForgetSources | None = None,
         *,
         writer: WriterKind = "terminal",
+        key: DataKey | None = None,
     ) -> None:
         """`forget_sources` is told which files a removal took out, once they are out,
         so that the answers citing them forget them too (`ConversationStore.forget_sources`).
         `writer` says where this service runs ("window" in the index process), for the
-        message another process gets when it wants to write meanwhile."""
+        message another process gets when it wants to write meanwhile. `key` opens the
+        encrypted catalog (by default the data folder's, see `data_key.unlock`)."""
         self._worker = worker
         self._forget_sources = forget_sources
         self._settings = settings
         self.limits = limits or ExtractionLimits()
         folder = paths.data / "documents"
-        self.catalog = Catalog(folder / "catalog.sqlite3")
+        self.catalog = Catalog(folder / "catalog.sqlite3", key or unlock(paths))
         self.vectors = VectorIndex(folder / "vectors")
         self.writer_lock = WriterLock(folder, writer)
         self._embedders: dict[str, Embedder] = {}

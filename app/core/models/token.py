@@ -133,6 +133,14 @@ def clear_token() -> bool:
     return True
 
 
+def keychain_weakness() -> str | None:
+    """Why the keyring here would not keep a secret safely, or None if it would."""
+    try:
+        return _weakness(_keyring().get_keyring())
+    except Exception as error:  # a broken keyring configuration
+        return f"the keyring configuration is broken ({type(error).__name__})"
+
+
 def keychain_name() -> str:
     """The keyring backend in use, for `doctor` and the settings view."""
     keyring = _keyring()

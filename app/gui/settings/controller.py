@@ -15,8 +15,8 @@ from __future__ import annotations
 
 from typing import cast
 
-from PySide6.QtCore import QObject, Signal, Slot
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtCore import QObject, Qt, Signal, Slot
+from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from app.core.documents.embedder import STARTER_EMBEDDER
 from app.core.models.embedders import InstalledEmbedder
@@ -36,10 +36,12 @@ class SettingsController(QObject):
         model_settings_changed(): a setting the model is loaded with was saved;
             the model should be loaded again.
         status_posted(str, int): what changed, for the status bar, and for how long (ms).
+        erase_confirmed(): the user asked to erase all their data, and confirmed it.
     """
 
     model_settings_changed = Signal()
     status_posted = Signal(str, int)
+    erase_confirmed = Signal()
 
     def __init__(self, services: Services, tasks: TaskManager, window: QWidget) -> None:
         super().__init__(window)
@@ -47,6 +49,7 @@ class SettingsController(QObject):
         self._tasks = tasks
         self._window = window
         self.dialog: SettingsDialog | None = None
+        self.confirmation: QMessageBox | None = None  # "Erase all your data?", while open
         self.reindex_offer = ReindexOffer(services.documents, tasks, window)
         self.reindex_offer.status_posted.connect(self.status_posted)
 
@@ -56,6 +59,7 @@ class SettingsController(QObject):
         if self.dialog is None:
             self.dialog = SettingsDialog(self._services.settings, self._window)
             self.dialog.settings_accepted.connect(self.on_settings_accepted)
+            self.dialog.erase_requested.connect(self.confirm_erase)
         else:
             self.dialog.show_settings(self._services.settings)
         self.dialog.open()
@@ -63,6 +67,38 @@ class SettingsController(QObject):
             self._services.models.installed_embedders, self.on_embedders_listed
         )
         return self.dialog
+
+    @Slot()
+    def confirm_erase(self) -> None:
+        """Ask before erasing everything; Cancel is the default."""
+        box = QMessageBox(self.dialog or self._window)
+        box.setObjectName("eraseConfirmation")
+        box.setIcon(QMessageBox.Icon.Warning)
+        box.setWindowTitle(self.tr("Erase all my data"))
+        box.setText(self.tr("Erase all your Confidente data?"))
+        box.setInformativeText(
+            self.tr(
+                "Your conversations, document libraries, settings, the models Confidente "
+                "downloaded and its keys in the keychain will be deleted for good, and "
+                "Confidente will close. Your own files stay where they are. This cannot be "
+                "undone."
+            )
+        )
+        erase = box.addButton(self.tr("Erase everything"), QMessageBox.ButtonRole.DestructiveRole)
+        cancel = box.addButton(QMessageBox.StandardButton.Cancel)
+        box.setDefaultButton(cancel)
+        box.setEscapeButton(cancel)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.buttonClicked.connect(lambda button: self._erase_answered(button is erase))
+        self.confirmation = box
+        box.open()
+
+    def _erase_answered(self, confirmed: bool) -> None:
+        self.confirmation = None
+        if confirmed:
+            if self.dialog is not None:
+                self.dialog.close()
+            self.erase_confirmed.emit()
 
     def on_embedders_listed(self, embedders: list[InstalledEmbedder]) -> None:
         """Offer the downloaded embedding models in the dialog (the built-in one always is)."""

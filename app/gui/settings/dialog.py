@@ -141,9 +141,11 @@ class SettingsDialog(Retranslated, QDialog):
     Signals:
         settings_accepted(object): OK or Apply was pressed with changed, valid values;
             the new `Settings`. The receiver saves and applies them.
+        erase_requested(): "Erase all my data…" was pressed; the receiver asks first.
     """
 
     settings_accepted = Signal(object)
+    erase_requested = Signal()
 
     def __init__(self, settings: Settings, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -159,6 +161,7 @@ class SettingsDialog(Retranslated, QDialog):
             self._answers_page(),
             self._documents_page(),
             self._appearance_page(),
+            self._privacy_page(),
         ):
             self.tabs.addTab(page, "")
         self.problem_label = plain_label()  # the message may quote a path or a model's name
@@ -273,6 +276,24 @@ class SettingsDialog(Retranslated, QDialog):
         self._appearance_note = note_label()
         return settings_page(form, self._appearance_note)
 
+    def _privacy_page(self) -> QWidget:
+        self._privacy_text = QLabel()
+        self._privacy_text.setWordWrap(True)
+        self.erase_button = QPushButton()
+        self.erase_button.setObjectName("eraseDataButton")
+        self.erase_button.clicked.connect(self.erase_requested)
+        self._erase_note = note_label()
+        page = QWidget()
+        layout = QVBoxLayout(page)
+        layout.addWidget(self._privacy_text)
+        row = QHBoxLayout()
+        row.addWidget(self.erase_button)
+        row.addStretch(1)
+        layout.addLayout(row)
+        layout.addWidget(self._erase_note)
+        layout.addStretch(1)
+        return page
+
     # --- texts ------------------------------------------------------------------------------
 
     def retranslate(self) -> None:
@@ -282,7 +303,13 @@ class SettingsDialog(Retranslated, QDialog):
         self.setAccessibleName(self.tr("Settings"))
         self.tabs.setAccessibleName(self.tr("Settings pages"))
         for index, title in enumerate(
-            (self.tr("&Model"), self.tr("A&nswers"), self.tr("&Documents"), self.tr("Appea&rance"))
+            (
+                self.tr("&Model"),
+                self.tr("A&nswers"),
+                self.tr("&Documents"),
+                self.tr("Appea&rance"),
+                self.tr("&Privacy"),
+            )
         ):
             self.tabs.setTabText(index, title)
         self.problem_label.setAccessibleName(self.tr("Problem"))
@@ -309,6 +336,25 @@ class SettingsDialog(Retranslated, QDialog):
         self._retranslate_answers_page()
         self._retranslate_documents_page()
         self._retranslate_appearance_page()
+        self._retranslate_privacy_page()
+
+    def _retranslate_privacy_page(self) -> None:
+        self._privacy_text.setText(
+            self.tr(
+                "Your conversations and documents are stored encrypted on this computer "
+                "(AES-256), with the key in your system's keychain or made from your "
+                "passphrase. Nothing is sent anywhere."
+            )
+        )
+        self.erase_button.setText(self.tr("&Erase all my data…"))
+        self.erase_button.setAccessibleName(self.tr("Erase all my data"))
+        self._erase_note.setText(
+            self.tr(
+                "Deletes your conversations, libraries, settings, the models Confidente "
+                "downloaded and the keys it keeps in the keychain, then closes Confidente. "
+                "Your own files are not touched."
+            )
+        )
 
     def _retranslate_model_page(self) -> None:
         self.model_file.setAccessibleName(self.tr("Model file"))

@@ -959,6 +959,14 @@ Arrastra archivos o carpetas a cualquier parte de la ventana, o pulsa Añadir ar
         <translation>Los enlaces no se abren desde Confidente: {url}</translation>
     </message>
     <message>
+        <source>Not everything could be erased</source>
+        <translation>No se pudo borrar todo</translation>
+    </message>
+    <message>
+        <source>All your Confidente data was erased. Confidente will now close.</source>
+        <translation>Se han borrado todos tus datos de Confidente. Confidente se cerrará ahora.</translation>
+    </message>
+    <message>
         <source>Confidente cannot start</source>
         <translation>Confidente no puede arrancar</translation>
     </message>
@@ -1458,6 +1466,49 @@ Podrás volver a descargarlo más tarde.</translation>
     </message>
 </context>
 <context>
+    <name>PassphraseDialog</name>
+    <message>
+        <source>Use at least 8 characters.</source>
+        <translation>Usa al menos 8 caracteres.</translation>
+    </message>
+    <message>
+        <source>That passphrase does not open your data. Try again.</source>
+        <translation>Esa frase de contraseña no abre tus datos. Inténtalo de nuevo.</translation>
+    </message>
+    <message>
+        <source>Your passphrase</source>
+        <translation>Tu frase de contraseña</translation>
+    </message>
+    <message>
+        <source>Your conversations and documents are kept encrypted. There is no keychain on this computer to hold their key, so choose a passphrase (at least {n} characters). You will type it each time Confidente starts. Without it your data cannot be read, and nobody can recover it: keep it safe.</source>
+        <translation>Tus conversaciones y documentos se guardan cifrados. Este ordenador no tiene un llavero del sistema que guarde su clave, así que elige una frase de contraseña (al menos {n} caracteres). La escribirás cada vez que se inicie Confidente. Sin ella tus datos no se pueden leer, y nadie puede recuperarla: guárdala bien.</translation>
+    </message>
+    <message>
+        <source>Your conversations and documents are encrypted with your passphrase. Type it to open them.</source>
+        <translation>Tus conversaciones y documentos están cifrados con tu frase de contraseña. Escríbela para abrirlos.</translation>
+    </message>
+    <message>
+        <source>Passphrase</source>
+        <translation>Frase de contraseña</translation>
+    </message>
+    <message>
+        <source>The same passphrase again</source>
+        <translation>La misma frase de contraseña otra vez</translation>
+    </message>
+    <message>
+        <source>Passphrase:</source>
+        <translation>Frase de contraseña:</translation>
+    </message>
+    <message>
+        <source>Again:</source>
+        <translation>Otra vez:</translation>
+    </message>
+    <message>
+        <source>The two passphrases differ. Type them again.</source>
+        <translation>Las dos frases de contraseña no coinciden. Escríbelas de nuevo.</translation>
+    </message>
+</context>
+<context>
     <name>PdfPageView</name>
     <message>
         <source>This page could not be drawn.</source>
@@ -1520,6 +1571,25 @@ Abrir este fragmento</translation>
     <message>
         <source>You</source>
         <translation>Tú</translation>
+    </message>
+</context>
+<context>
+    <name>SettingsController</name>
+    <message>
+        <source>Erase all my data</source>
+        <translation>Borrar todos mis datos</translation>
+    </message>
+    <message>
+        <source>Erase all your Confidente data?</source>
+        <translation>¿Borrar todos tus datos de Confidente?</translation>
+    </message>
+    <message>
+        <source>Your conversations, document libraries, settings, the models Confidente downloaded and its keys in the keychain will be deleted for good, and Confidente will close. Your own files stay where they are. This cannot be undone.</source>
+        <translation>Se borrarán para siempre tus conversaciones, bibliotecas de documentos, ajustes, los modelos que descargó Confidente y sus claves en el llavero, y Confidente se cerrará. Tus propios archivos se quedan donde están. No se puede deshacer.</translation>
+    </message>
+    <message>
+        <source>Erase everything</source>
+        <translation>Borrarlo todo</translation>
     </message>
 </context>
 <context>
@@ -1597,6 +1667,10 @@ Abrir este fragmento</translation>
         <translation>Apari&amp;encia</translation>
     </message>
     <message>
+        <source>&amp;Privacy</source>
+        <translation>&amp;Privacidad</translation>
+    </message>
+    <message>
         <source>Problem</source>
         <translation>Problema</translation>
     </message>
@@ -1631,6 +1705,22 @@ Abrir este fragmento</translation>
     <message>
         <source>Put every value on every page back to its default (the model stays); nothing changes until you press OK or Apply</source>
         <translation>Devolver todos los valores de todas las páginas a su valor predeterminado (el modelo se mantiene); no cambia nada hasta que pulses Aceptar o Aplicar</translation>
+    </message>
+    <message>
+        <source>Your conversations and documents are stored encrypted on this computer (AES-256), with the key in your system&apos;s keychain or made from your passphrase. Nothing is sent anywhere.</source>
+        <translation>Tus conversaciones y documentos se guardan cifrados en este ordenador (AES-256), con la clave en el llavero del sistema o derivada de tu frase de contraseña. No se envía nada a ninguna parte.</translation>
+    </message>
+    <message>
+        <source>&amp;Erase all my data…</source>
+        <translation>&amp;Borrar todos mis datos…</translation>
+    </message>
+    <message>
+        <source>Erase all my data</source>
+        <translation>Borrar todos mis datos</translation>
+    </message>
+    <message>
+        <source>Deletes your conversations, libraries, settings, the models Confidente downloaded and the keys it keeps in the keychain, then closes Confidente. Your own files are not touched.</source>
+        <translation>Borra tus conversaciones, bibliotecas, ajustes, los modelos que descargó Confidente y las claves que guarda en el llavero, y después cierra Confidente. Tus propios archivos no se tocan.</translation>
     </message>
     <message>
         <source>Model file</source>
@@ -1836,6 +1926,10 @@ Abrir este fragmento</translation>
         <translation>Este PDF tiene una protección que no permite abrirlo aquí: {path}</translation>
     </message>
     <message>
+        <source>The PDF reader crashed on this file: {path}</source>
+        <translation>El lector de PDF falló con este archivo: {path}</translation>
+    </message>
+    <message>
         <source>This PDF cannot be opened: {path}</source>
         <translation>Este PDF no se puede abrir: {path}</translation>
     </message>
@@ -1860,8 +1954,28 @@ Abrir este fragmento</translation>
         <translation>Este PDF ocupa más de {size} MB, demasiado para mostrarlo aquí: {path}</translation>
     </message>
     <message>
+        <source>This PDF took longer than {seconds} s to show, and was stopped: {path}</source>
+        <translation>Este PDF tardó más de {seconds} s en mostrarse y se detuvo: {path}</translation>
+    </message>
+    <message>
+        <source>This PDF needs more than the {size} of memory allowed for one file, or it is damaged: {path}</source>
+        <translation>Este PDF necesita más de los {size} de memoria permitidos para un archivo, o está dañado: {path}</translation>
+    </message>
+    <message>
         <source>Source</source>
         <translation>Fuente</translation>
+    </message>
+    <message>
+        <source>Zoom out (Ctrl+-)</source>
+        <translation>Alejar (Ctrl+-)</translation>
+    </message>
+    <message>
+        <source>Zoom in (Ctrl++)</source>
+        <translation>Acercar (Ctrl++)</translation>
+    </message>
+    <message>
+        <source>Fit the page to the width (Ctrl+0)</source>
+        <translation>Ajustar la página al ancho (Ctrl+0)</translation>
     </message>
     <message>
         <source>Page {page} of {pages}</source>
@@ -1902,13 +2016,6 @@ Abrir este fragmento</translation>
     <message>
         <source>Opening…</source>
         <translation>Abriendo…</translation>
-    </message>
-    <message numerus="yes">
-        <source>The document now has %n pages, so page {page} is gone: it has changed since it was indexed. Re-index the library to update it.</source>
-        <translation>
-            <numerusform>El documento ahora tiene %n página, así que la página {page} ya no existe: ha cambiado desde que se indexó. Reindexa la biblioteca para actualizarlo.</numerusform>
-            <numerusform>El documento ahora tiene %n páginas, así que la página {page} ya no existe: ha cambiado desde que se indexó. Reindexa la biblioteca para actualizarlo.</numerusform>
-        </translation>
     </message>
 </context>
 <context>

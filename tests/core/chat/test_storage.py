@@ -20,17 +20,19 @@ from app.core.chat.storage import (
 )
 from app.core.documents.records import Quote, Source
 from app.core.errors import StorageError
+from tests.data_keys import home_key, open_encrypted
+from tests.sqlcipher_pages import decrypted_bytes
 
 
 def test_store_list_and_resume(tmp_path: Path) -> None:
-    store = ConversationStore(tmp_path / "c.sqlite3")
+    store = ConversationStore(tmp_path / "c.sqlite3", home_key())
     first = store.create_conversation("First", "Be brief.")
     second = store.create_conversation("Second")
     store.add_message(first.id, "user", "hola")
     store.add_message(first.id, "assistant", "¡hola!", stopped=True)
     store.close()
 
-    reopened = ConversationStore(tmp_path / "c.sqlite3")
+    reopened = ConversationStore(tmp_path / "c.sqlite3", home_key())
     assert [c.title for c in reopened.list_conversations()] == ["First", "Second"]
     messages = reopened.messages(first.id)
     assert [(m.role, m.content, m.stopped) for m in messages] == [
@@ -50,7 +52,7 @@ def test_a_corrupt_file_gives_a_clear_error_and_is_not_touched(tmp_path: Path) -
     junk = b"this is not a database" * 100
     path.write_bytes(junk)
     with pytest.raises(StorageError, match="cannot be opened"):
-        ConversationStore(path)
+        ConversationStore(path, home_key())
     assert path.read_bytes() == junk
 
 
@@ -71,7 +73,7 @@ def test_a_version_1_file_is_upgraded_and_keeps_its_messages(tmp_path: Path) -> 
         """
     )
     db.close()
-    store = ConversationStore(path)
+    store = ConversationStore(path, home_key())
     try:
         [message] = store.messages(1)
         assert message.content == "Hola"
@@ -89,7 +91,7 @@ def test_a_version_1_file_is_upgraded_and_keeps_its_messages(tmp_path: Path) -> 
 
 @pytest.fixture
 def store(tmp_path: Path) -> Iterator[ConversationStore]:
-    opened = ConversationStore(tmp_path / "c.sqlite3")
+    opened = ConversationStore(tmp_path / "c.sqlite3", home_key())
     yield opened
     opened.close()
 
@@ -118,7 +120,7 @@ def test_rename_keeps_the_order_and_refuses_empty_or_long_titles(
     assert [h.conversation_id for h in store.search("invierno")] == [older.id]
     assert store.search("y" * 10) == []
     store.close()
-    reopened = ConversationStore(tmp_path / "c.sqlite3")
+    reopened = ConversationStore(tmp_path / "c.sqlite3", home_key())
     assert reopened.get_conversation(older.id).title == "Recetas de invierno"
     reopened.close()
 
@@ -143,8 +145,11 @@ SECRET_FOLDED = b"nanduzanzibar"  # as the search index holds it: no case, no ac
 
 
 def file_bytes(path: Path) -> bytes:
-    """The database file and its WAL, as anyone reading the disk would see them."""
-    return b"".join(p.read_bytes() for p in path.parent.glob(path.name + "*"))
+    """The database file and its WAL, every page decrypted, free pages too: what the disk
+    holds for someone with the key. To anyone else it is ciphertext."""
+    raw = b"".join(p.read_bytes() for p in path.parent.glob(path.name + "*"))
+    assert SECRET.encode() not in raw
+    return decrypted_bytes(path, home_key())
 
 
 def test_deleting_a_conversation_leaves_no_trace_of_its_text_on_disk(
@@ -330,7 +335,7 @@ def test_a_version_2_file_is_upgraded_and_its_messages_become_searchable(
     db.executescript(SCHEMA_2)
     db.close()
 
-    store = ConversationStore(path)
+    store = ConversationStore(path, home_key())
     try:
         assert [m.content for m in store.messages(1)] == [
             "¿Cuánto cuesta la rehabilitación?",
@@ -345,14 +350,14 @@ def test_a_version_2_file_is_upgraded_and_its_messages_become_searchable(
         assert [h.message_id for h in store.search("rehabilitacion")] == [new.id]
     finally:
         store.close()
-    db = sqlite3.connect(path)
+    db = open_encrypted(path)
     try:
         assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 4
         tables = {row[0] for row in db.execute("SELECT name FROM sqlite_master")}
         assert "search_index_pending" not in tables  # filled once, not on every open
     finally:
         db.close()
-    reopened = ConversationStore(path)  # opening again changes nothing
+    reopened = ConversationStore(path, home_key())  # opening again changes nothing
     assert [h.message_id for h in reopened.search("rehabilitacion")] == [new.id]
     reopened.close()
 
@@ -363,7 +368,7 @@ QUOTE = Quote(1, "/docs/a.pdf", 3, "El plazo es de 30 días.", 22, 45, 0.75)
 
 def test_an_answer_keeps_its_quotes_when_the_conversation_is_reopened(tmp_path: Path) -> None:
     path = tmp_path / "c.sqlite3"
-    store = ConversationStore(path)
+    store = ConversationStore(path, home_key())
     conversation = store.create_conversation("Plazo")
     store.add_message(conversation.id, "user", "¿Cuál es el plazo?")
     answer = store.add_message(
@@ -371,7 +376,7 @@ def test_an_answer_keeps_its_quotes_when_the_conversation_is_reopened(tmp_path: 
     )
     assert answer.quotes == (QUOTE,)
     store.close()
-    reopened = ConversationStore(path)
+    reopened = ConversationStore(path, home_key())
     try:
         question, stored = reopened.messages(conversation.id)
         assert stored == answer
@@ -398,7 +403,7 @@ def test_a_version_3_file_is_upgraded_and_its_answers_have_no_quotes(tmp_path: P
     db.execute("PRAGMA user_version = 3")
     db.commit()
     db.close()
-    store = ConversationStore(path)
+    store = ConversationStore(path, home_key())
     try:
         [old] = store.messages(1)
         assert (old.content, old.sources, old.quotes) == ("Treinta días [1].", (SOURCE,), ())
@@ -407,7 +412,7 @@ def test_a_version_3_file_is_upgraded_and_its_answers_have_no_quotes(tmp_path: P
         assert store.messages(1)[-1] == new
     finally:
         store.close()
-    db = sqlite3.connect(path)
+    db = open_encrypted(path)
     try:
         assert db.execute("PRAGMA user_version").fetchone()[0] == 4
     finally:
@@ -416,17 +421,17 @@ def test_a_version_3_file_is_upgraded_and_its_answers_have_no_quotes(tmp_path: P
 
 def test_quotes_written_by_another_version_are_left_out_not_an_error(tmp_path: Path) -> None:
     path = tmp_path / "c.sqlite3"
-    store = ConversationStore(path)
+    store = ConversationStore(path, home_key())
     conversation = store.create_conversation("Plazo")
     message = store.add_message(conversation.id, "assistant", "30 días.", quotes=(QUOTE,))
     store.close()
-    db = sqlite3.connect(path)
+    db = open_encrypted(path)
     db.execute(
         "UPDATE messages SET quotes = ? WHERE id = ?", ('[{"n": 1, "color": 2}]', message.id)
     )
     db.commit()
     db.close()
-    reopened = ConversationStore(path)
+    reopened = ConversationStore(path, home_key())
     try:
         assert reopened.messages(conversation.id)[0].quotes == ()
     finally:

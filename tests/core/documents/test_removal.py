@@ -24,6 +24,8 @@ from app.core.errors import StorageError
 from app.core.paths import AppPaths
 from app.core.settings import Settings
 from app.core.worker import Finished, Job, JobContext, Notice, Worker
+from tests.data_keys import home_key
+from tests.sqlcipher_pages import decrypted_bytes
 
 SECRET = "Zorrotzaurre-Quillacollo-4471"
 ANSWER = "The access code of the archive room is in the note [1]."
@@ -37,7 +39,7 @@ def app_paths(home: Path) -> AppPaths:
 def wired(confidente_home: Path) -> Iterator[tuple[DocumentService, ConversationStore]]:
     """The documents and the conversations, wired as `Services` wires them."""
     paths = app_paths(confidente_home)
-    store = ConversationStore(paths.conversations_db)
+    store = ConversationStore(paths.conversations_db, home_key())
     worker = Worker("index").start()
     settings = Settings()
     service = DocumentService(worker, paths, lambda: settings, forget_sources=store.forget_sources)
@@ -48,9 +50,12 @@ def wired(confidente_home: Path) -> Iterator[tuple[DocumentService, Conversation
 
 
 def conversation_bytes(store: ConversationStore) -> bytes:
-    """The conversation file and its WAL, after a checkpoint, as read from the disk."""
+    """The conversation file, after a checkpoint, every page decrypted: what the disk
+    holds for someone with the key (to anyone else it is ciphertext)."""
     store._database.execute_outside_transaction("PRAGMA wal_checkpoint(TRUNCATE)")
-    return b"".join(p.read_bytes() for p in store.path.parent.glob(store.path.name + "*"))
+    raw = b"".join(p.read_bytes() for p in store.path.parent.glob(store.path.name + "*"))
+    assert SECRET.encode() not in raw
+    return decrypted_bytes(store.path, home_key())
 
 
 def cite(store: ConversationStore, sources: Sequence[Source]) -> int:
@@ -191,7 +196,7 @@ class _NoEmbedder:
 
 
 def test_set_aside_copies_are_deleted_once_the_index_is_rebuilt(tmp_path: Path) -> None:
-    catalog = Catalog(tmp_path / "catalog.sqlite3")
+    catalog = Catalog(tmp_path / "catalog.sqlite3", home_key())
     library = catalog.library("default", "test-embedder")
     assert library is not None
     vectors = VectorIndex(tmp_path / "vectors")

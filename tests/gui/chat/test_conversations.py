@@ -28,6 +28,7 @@ from app.gui.chat.conversation_model import (
 )
 from app.gui.chat.conversation_panel import ConversationPanel
 from app.gui.tasks import TaskManager
+from tests.data_keys import home_key
 
 TIMEOUT_MS = 5000
 
@@ -36,7 +37,7 @@ class RecordingStore(ConversationStore):
     """The real store, noting which of its methods ran on the GUI thread."""
 
     def __init__(self, path: Path) -> None:
-        super().__init__(path)
+        super().__init__(path, home_key())
         self.calls: list[tuple[str, bool]] = []
 
     def _note(self, name: str) -> None:
@@ -99,7 +100,7 @@ def opened(qtbot: Any, tmp_path: Path) -> Iterator[Opened]:
     panel = ConversationPanel()
     qtbot.addWidget(panel)
     panel.attach(store, tasks)
-    reader = ConversationStore(store.path)
+    reader = ConversationStore(store.path, home_key())
     result = Opened(panel, store, reader, tasks, {"recipes": recipes.id, "contract": contract.id})
     result.refresh()
     panel.show()

@@ -24,6 +24,7 @@ from app.core.documents.quotes import unsupported_spans
 from app.core.documents.records import Source
 from app.gui.chat.chat_view import ChatView
 from app.gui.chat.message_view import MessageView
+from tests.data_keys import home_key
 from tests.gui_windows import OpenWindow, send, wait_answered, wait_ready
 
 MANUAL = (
@@ -184,7 +185,7 @@ def test_marks_never_change_what_the_answer_says(qtbot: Any) -> None:
 
 def test_a_reopened_answer_is_marked_again(qtbot: Any, tmp_path: Path) -> None:
     """The marks are not stored: they are found again from the stored text and sources."""
-    store = ConversationStore(tmp_path / "conversations.sqlite3")
+    store = ConversationStore(tmp_path / "conversations.sqlite3", home_key())
     try:
         conversation = store.create_conversation("Boiler")
         store.add_message(conversation.id, "user", "When does the safety valve open?")
