@@ -85,6 +85,7 @@ def test_the_package_lays_out_the_app_for_the_desktop(root: Path) -> None:
     assert (internal / "app" / "resources" / "models" / "gemma-3-270m-q4_k_m.gguf").is_file()
     assert (internal / "app" / "resources" / "i18n" / "confidente_es.qm").is_file()
     assert not list(internal.rglob("libQt6WebEngine*")), "QtWebEngine is not used"
+    assert not list(internal.rglob("libQt6Pdf*")), "PDF pages are drawn by PDFium, not QtPdf"
     assert not list(internal.rglob("libcuda*")), "the CPU bundle carries no CUDA"
 
 
