@@ -91,6 +91,7 @@ def test_doctor_reports_build_models_and_privacy(
     confidente_home: Path, starter_model: Path
 ) -> None:
     _run(["models", "starter"], confidente_home)
+    _run(["conversations"], confidente_home)  # opens the stores: the data key is made
     result = _run(["doctor", "--json"], confidente_home)
     assert result.returncode == 0, result.stderr
     report = json.loads(result.stdout)
