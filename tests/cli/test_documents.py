@@ -234,7 +234,7 @@ def test_killed_ingest_leaves_an_index_that_opens_and_a_rerun_finishes(
         searched = _run(["search", "temperatura", "--json"], confidente_home)
         assert searched.returncode == 0, searched.stderr
         json.loads(searched.stdout)
-        delay += 1.5
+        delay *= 1.6  # a few kills at growing stages, however slow the machine is today
     assert proc.returncode == 0, proc.stderr.read() if proc.stderr else ""
     assert kills >= 3
 
