@@ -22,6 +22,7 @@ from app import __version__
 from app.cli import documents as cli_documents
 from app.cli import erase as cli_erase
 from app.cli import models as cli_models
+from app.cli import tasks as cli_tasks
 from app.cli.unlocking import open_services
 from app.core import privacy
 from app.core.errors import ConfidenteError
@@ -88,6 +89,7 @@ def build_parser() -> argparse.ArgumentParser:
     ask.add_argument("--max-tokens", type=int, metavar="N", help="longest answer, in tokens")
     ask.add_argument("--json", action="store_true", help="print one JSON document")
     cli_documents.register(commands)
+    cli_tasks.register(commands)
 
     conversations = commands.add_parser("conversations", help="list stored conversations")
     conversations.add_argument("--json", action="store_true", help="print JSON")
@@ -191,6 +193,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "models": cli_models.run,
         **cli_documents.HANDLERS,
         **cli_erase.HANDLERS,
+        **cli_tasks.HANDLERS,
     }
     try:
         return handlers[args.command](args)
@@ -214,7 +217,7 @@ def _chat(args: argparse.Namespace) -> int:
     overrides = {"max_tokens": args.max_tokens} if args.max_tokens else {}
     services = _services(args, **overrides)
     try:
-        _load_model(services, quiet=args.json)
+        load_model(services, quiet=args.json)
         if args.message:
             return _answer_once(services, args.conversation, args.message, as_json=args.json)
         return _interactive(services, args.conversation)
@@ -238,7 +241,7 @@ class _ProgressLine:
         print(f"\r{label}: {percent}%", end=end, file=sys.stderr, flush=True)
 
 
-def _load_model(services: Services, *, quiet: bool) -> None:
+def load_model(services: Services, *, quiet: bool) -> None:
     from app.core.worker import Failed, Finished, Progress
 
     job = services.models.load(services.settings)
@@ -355,7 +358,7 @@ def _ask(args: argparse.Namespace) -> int:
         overrides["sources"] = args.k
     services = _services(args, **overrides)
     try:
-        _load_model(services, quiet=args.json)
+        load_model(services, quiet=args.json)
         job = services.chat.send(args.conversation, args.question, library=args.library)
         if args.json:
             reply, notices = _stream_reply(job, None)

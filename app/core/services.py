@@ -19,6 +19,7 @@ from app.core.models.service import ModelService
 from app.core.models.worker import ModelWorker
 from app.core.paths import AppPaths, app_paths
 from app.core.settings import Settings, load_settings, save_settings
+from app.core.tasks.service import TaskService
 from app.core.worker import Worker
 
 
@@ -80,6 +81,7 @@ class Services:
                 key=self.key,
             )
         self.chat = ChatService(self.worker, self.store, lambda: self.settings, self.documents)
+        self.tasks = TaskService(self.worker, self.documents, lambda: self.settings)
 
     def update_settings(self, **changes: Any) -> Settings:
         """Validate, save and apply changed settings (e.g. `model_path` after `models use`)."""

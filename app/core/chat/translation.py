@@ -41,19 +41,33 @@ GREEDY = Sampling(temperature=0.0, top_p=1.0, top_k=1, min_p=0.0, repeat_penalty
 def translation_prompt(engine: Engine, question: str, target: Language) -> list[int]:
     """The prompt tokens asking `engine`'s model for `question` in `target`."""
     source: Language = "en" if target == "es" else "es"
-    source_name, target_name = LANGUAGE_NAMES[source], LANGUAGE_NAMES[target]
     question = " ".join(engine.neutralize(question).split())
+    instruction = (
+        f"Translate the user's question from {LANGUAGE_NAMES[source]} into "
+        f"{LANGUAGE_NAMES[target]}. Reply with the translated question only, on one line, "
+        "without answering it."
+    )
+    return pairs_or_instruction(engine, question, source, target, _EXAMPLES[target], instruction)
+
+
+def pairs_or_instruction(
+    engine: Engine,
+    text: str,
+    source: Language,
+    target: Language,
+    examples: tuple[tuple[str, str], ...],
+    instruction: str,
+) -> list[int]:
+    """A translation prompt: worked `examples` for a base model to continue (one without a
+    chat template), else `instruction` as the system message and `text` as the user's."""
+    source_name, target_name = LANGUAGE_NAMES[source], LANGUAGE_NAMES[target]
     if isinstance(engine.prompt_format, PlainFormat):
         shots = "".join(
             f"{source_name}: {original}\n{target_name}: {translated}\n\n"
-            for original, translated in _EXAMPLES[target]
+            for original, translated in examples
         )
-        return engine.tokenize(f"{shots}{source_name}: {question}\n{target_name}:")
-    instruction = (
-        f"Translate the user's question from {source_name} into {target_name}. "
-        "Reply with the translated question only, on one line, without answering it."
-    )
-    return engine.prompt_tokens([ChatMessage("system", instruction), ChatMessage("user", question)])
+        return engine.tokenize(f"{shots}{source_name}: {text}\n{target_name}:")
+    return engine.prompt_tokens([ChatMessage("system", instruction), ChatMessage("user", text)])
 
 
 def translate_question(

@@ -17,7 +17,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from fpdf import FPDF
 from PySide6.QtCore import QEvent, Qt, QUrl
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QApplication, QMessageBox
@@ -42,6 +41,7 @@ from app.gui.documents.source_viewer import SourceViewer, editor_position, is_pd
 from app.gui.main_window import MainWindow
 from app.gui.markdown import link_citations
 from tests.gui_windows import drag_enter, send_drop
+from tests.pdfs import make_pdf
 
 LOAD_TIMEOUT_MS = 30_000
 INGEST_TIMEOUT_MS = 60_000
@@ -134,15 +134,6 @@ def open_window(qtbot: Any, starter_model: Path) -> Iterator[OpenWindow]:
         if t not in threads_before and t.is_alive() and t.name not in PROCESS_THREADS
     ]
     assert not leaked, f"threads outlived the test: {leaked}"
-
-
-def make_pdf(path: Path, pages: tuple[str, ...]) -> None:
-    pdf = FPDF()
-    pdf.set_font("Helvetica", size=12)
-    for text in pages:
-        pdf.add_page()
-        pdf.multi_cell(0, 8, text)
-    pdf.output(str(path))
 
 
 @pytest.fixture

@@ -23,7 +23,8 @@ from app.gui.documents.source_viewer import SourceViewer
 from app.gui.tasks import TaskManager
 from tests.core.documents.test_sandbox import flate_bomb_pdf
 from tests.gui.chat.test_quotes import lit_share
-from tests.gui.documents.test_documents import PDF_PAGES, make_pdf
+from tests.gui.documents.test_documents import PDF_PAGES
+from tests.pdfs import make_pdf
 
 VIEWER_TIMEOUT_MS = 30_000
 MiB = 1024 * 1024
