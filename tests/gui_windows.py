@@ -25,6 +25,7 @@ from app.core.models.starter import STARTER_FILENAME
 from app.core.paths import app_paths
 from app.core.services import Services
 from app.gui.main_window import MainWindow
+from app.gui.tasks import TaskManager
 
 # Qt's offscreen platform (used by the tests) warns whenever a window has size limits.
 
@@ -192,3 +193,12 @@ def drop(target: QWidget, *paths: Path) -> None:
     urls = [QUrl.fromLocalFile(str(path)) for path in paths]
     assert drag_enter(target, urls)
     assert send_drop(target, urls)
+
+
+@pytest.fixture
+def tasks(qtbot: Any) -> Iterator[TaskManager]:
+    """A TaskManager of its own, stopped and joined after the test."""
+    manager = TaskManager()
+    yield manager
+    manager.stop()
+    manager.join()

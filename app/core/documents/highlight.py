@@ -27,7 +27,7 @@ import multiprocessing
 import os
 import signal
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
@@ -266,21 +266,14 @@ def passage_rects_isolated(
 ) -> list[Rect]:
     """`passage_rects` in a spawned child, within the readers' time and memory limits."""
     limits = limits or ExtractionLimits()
-    context = multiprocessing.get_context("spawn")
-    conn, child_end = context.Pipe(duplex=False)
-    process = context.Process(
-        target=_serve,
-        args=(child_end, os.fsencode(path), page, passage, near, limits.memory_bytes),
-        name="confidente-highlight",
-        daemon=True,
-    )
     try:
-        process.start()
+        conn, process = start_child(
+            _serve,
+            (os.fsencode(path), page, passage, near, limits.memory_bytes),
+            "confidente-highlight",
+        )
     except OSError as error:
-        conn.close()
-        child_end.close()
         raise HighlightError(f"The reader could not start: {error}") from error
-    child_end.close()  # only the child holds its end now: its death reads as EOF here
     try:
         return _parse_reply(_receive(conn, _START_SECONDS + limits.seconds, cancel))
     finally:
@@ -321,6 +314,25 @@ def _parse_reply(raw: bytes) -> list[Rect]:
         return checked
     except (ValueError, KeyError, TypeError, AttributeError) as error:
         raise HighlightError("The reader's reply is not a list of rectangles.") from error
+
+
+def start_child(
+    target: Callable[..., None], args: tuple[Any, ...], name: str
+) -> tuple[Connection, Any]:
+    """Spawn a reading child that answers on a one-way pipe (its end passed first to
+    `target`). Only the child holds that end afterwards, so its death reads as EOF here.
+    OSError, with both ends closed, when it cannot start."""
+    context = multiprocessing.get_context("spawn")
+    conn, child_end = context.Pipe(duplex=False)
+    process = context.Process(target=target, args=(child_end, *args), name=name, daemon=True)
+    try:
+        process.start()
+    except OSError:
+        conn.close()
+        child_end.close()
+        raise
+    child_end.close()
+    return conn, process
 
 
 def stop_child(process: Any, *, kill: bool = False) -> None:

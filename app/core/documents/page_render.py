@@ -22,7 +22,6 @@ import contextlib
 import enum
 import json
 import math
-import multiprocessing
 import os
 import signal
 import time
@@ -33,7 +32,7 @@ from typing import Any
 
 from app.core import privacy
 from app.core.cancel import CancelToken
-from app.core.documents.highlight import MAX_RECTS, Rect, page_rects, stop_child
+from app.core.documents.highlight import MAX_RECTS, Rect, page_rects, start_child, stop_child
 from app.core.documents.limits import (
     BrokenDocument,
     ExtractionLimits,
@@ -223,23 +222,16 @@ def render_page_isolated(
     _check_file(path, limits)
     if cancel is not None and cancel.cancelled:
         raise ConfidenteError("Cancelled.")
-    context = multiprocessing.get_context("spawn")
-    conn, child_end = context.Pipe(duplex=False)
-    process = context.Process(
-        target=_serve,
-        args=(child_end, os.fsencode(path), page, width_px, passage, near, limits.memory_bytes),
-        name="confidente-page",
-        daemon=True,
-    )
     try:
-        process.start()
+        conn, process = start_child(
+            _serve,
+            (os.fsencode(path), page, width_px, passage, near, limits.memory_bytes),
+            "confidente-page",
+        )
     except OSError as error:
-        conn.close()
-        child_end.close()
         raise PageNotShown(
             Reason.ERROR, "The document reader could not start.", detail=str(error)
         ) from error
-    child_end.close()  # only the child holds its end now: its death reads as EOF here
     try:
         # Starting an interpreter is not the file's time: the limit runs from the child's "ready".
         try:

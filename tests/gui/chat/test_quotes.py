@@ -8,7 +8,6 @@ sentence lit. The parts without a model are checked on their own first.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -46,14 +45,6 @@ def harbour_pdf(tmp_path: Path) -> Path:
     path = tmp_path / "harbour.pdf"
     pdf.output(str(path))
     return path
-
-
-@pytest.fixture
-def tasks(qtbot: Any) -> Iterator[TaskManager]:
-    manager = TaskManager()
-    yield manager
-    manager.stop()
-    manager.join()
 
 
 def quote_on_page_2(path: Path) -> tuple[Source, Quote]:

@@ -8,7 +8,6 @@ import itertools
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -29,14 +28,6 @@ from tests.pdfs import make_pdf
 VIEWER_TIMEOUT_MS = 30_000
 MiB = 1024 * 1024
 GULLS = "The lighthouse keeper counted seventeen gulls on the northern breakwater"
-
-
-@pytest.fixture
-def tasks(qtbot: Any) -> Iterator[TaskManager]:
-    manager = TaskManager()
-    yield manager
-    manager.stop()
-    manager.join()
 
 
 @pytest.fixture
