@@ -123,6 +123,7 @@ class DocumentService:
             found = self.catalog.library(name)
             if found is None or not self.catalog.passage_count_of(found.id):
                 return False
+            self.vectors.start()  # Chroma loads in its child while torch loads here
             self.embedder(found.embedding_model).encode(["warm up"])
             return True
 

@@ -1,95 +1,61 @@
-"""The vector index: Chroma, embedded and persistent under the data folder.
+"""The vector index, kept by a process of its own that never sees the user's text.
 
-Only this module imports chromadb, and only when the index is first used.
-Chroma never embeds anything itself (its default embedding function would
-download a model): every collection is created with no embedding function
-and is given our vectors. It stores no document text either, only vectors
-and the id of the file each belongs to; the text lives in the catalog, so
-removing a file from the catalog and its ids from here removes it entirely.
-One collection per library, with cosine distance.
+Chroma's graph files are written from memory it allocates and does not clear
+(the length table and the unused slots of the graph are whatever the heap held
+before), so a process that has read a document or decrypted the catalog can
+write pieces of them into `vectors/`, which is not encrypted. The process that
+runs Chroma is therefore one that only ever receives numbers: chunk ids, file
+ids, library ids and vectors. `VectorIndex` offers the store's methods and
+forwards each call over a pipe to that child (started on first use, again after
+it died); `ChromaStore` does the work there.
+
+The child is trusted code (ours) and holds no secret; it runs without network
+access where the kernel allows, like the reading children.
 """
 
 from __future__ import annotations
 
-import contextlib
-import glob
-import os
-import shutil
-import sqlite3
-import sys
+import signal
 import threading
-import time
-import uuid
 from collections.abc import Sequence
+from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from app.core.documents.chroma_store import ChromaStore, delete_set_aside, set_aside_copies
 from app.core.errors import StorageError
 
 if TYPE_CHECKING:
     import numpy as np
     import numpy.typing as npt
 
-_BATCH = 2000  # Chroma refuses batches above its max_batch_size (~5000)
-_COMPACTING = ".compacting"  # suffix of the collection `compact` copies a library into
-
-
-def collection_name(library_id: int) -> str:
-    return f"library-{library_id}"
+# What the parent may ask the child to do: the store's methods that hold no text.
+FORWARDED = frozenset(
+    {"add", "delete_file", "delete_ids", "ids", "count", "query", "drop", "compact", "scrub",
+     "set_aside"}
+)  # fmt: skip
+CLOSE_SECONDS = 30.0  # for Chroma to write its files when the index closes
 
 
 class VectorIndex:
+    """Chroma's store in the vector child; every method may raise StorageError."""
+
     def __init__(self, folder: Path) -> None:
         self.folder = folder
-        self._client: Any = None
-        self._collections: dict[int, Any] = {}
-        self._lock = threading.RLock()
+        self._lock = threading.RLock()  # one request on the pipe at a time
+        self._conn: Connection | None = None
+        self._process: Any = None
 
-    def _open(self) -> Any:
+    @property
+    def pid(self) -> int | None:
+        """The child's process id while it runs."""
+        process = self._process
+        return process.pid if process is not None and process.is_alive() else None
+
+    def start(self) -> None:
+        """Start the child now, without waiting for it (Chroma loads there meanwhile)."""
         with self._lock:
-            if self._client is None:
-                self.folder.mkdir(parents=True, exist_ok=True)
-                # Belt and braces: app/__init__ already set this before anything imported chromadb.
-                os.environ["ANONYMIZED_TELEMETRY"] = "False"
-                import chromadb
-                from chromadb.config import Settings as ChromaSettings
-
-                try:
-                    self._client = chromadb.PersistentClient(
-                        path=str(self.folder),
-                        settings=ChromaSettings(anonymized_telemetry=False, allow_reset=False),
-                    )
-                except Exception as exc:
-                    _forget_system(self.folder)  # else every later try gets the broken one
-                    raise StorageError(f"The vector index cannot be opened: {exc}") from exc
-            return self._client
-
-    def _release(self) -> None:
-        """Let go of Chroma's client and the files it holds open: Chroma keeps one
-        client per folder for the whole process, which would otherwise go on using a
-        folder that `set_aside` moved (and that is later deleted)."""
-        client, self._client = self._client, None
-        self._collections.clear()
-        if client is not None:
-            with contextlib.suppress(Exception):  # closing is best effort; it is forgotten next
-                client.close()
-        _forget_system(self.folder)
-
-    def _collection(self, library_id: int) -> Any:
-        with self._lock:
-            collection = self._collections.get(library_id)
-            if collection is None:
-                client = self._open()
-                try:
-                    collection = client.get_or_create_collection(
-                        collection_name(library_id),
-                        embedding_function=None,
-                        configuration={"hnsw": {"space": "cosine"}},
-                    )
-                except Exception as exc:  # chromadb raises its own, undocumented types
-                    raise StorageError(f"The vector index cannot be read: {exc}") from exc
-                self._collections[library_id] = collection
-            return collection
+            self._running()
 
     def add(
         self,
@@ -98,197 +64,158 @@ class VectorIndex:
         chunk_ids: Sequence[int],
         vectors: npt.NDArray[np.float32],
     ) -> None:
-        collection = self._collection(library_id)
-        for offset in range(0, len(chunk_ids), _BATCH):
-            ids = chunk_ids[offset : offset + _BATCH]
-            collection.upsert(
-                ids=[str(i) for i in ids],
-                embeddings=vectors[offset : offset + len(ids)],
-                metadatas=[{"file_id": file_id}] * len(ids),
-            )
+        self._ask("add", library_id, file_id, list(chunk_ids), vectors)
 
     def delete_file(self, library_id: int, file_id: int) -> None:
-        self._collection(library_id).delete(where={"file_id": file_id})
+        self._ask("delete_file", library_id, file_id)
 
     def delete_ids(self, library_id: int, chunk_ids: Sequence[int]) -> None:
-        collection = self._collection(library_id)
-        for offset in range(0, len(chunk_ids), _BATCH):
-            collection.delete(ids=[str(i) for i in chunk_ids[offset : offset + _BATCH]])
+        self._ask("delete_ids", library_id, list(chunk_ids))
 
     def ids(self, library_id: int) -> set[int]:
-        collection = self._collection(library_id)
-        found: set[int] = set()
-        offset = 0
-        while True:
-            batch = collection.get(include=[], limit=_BATCH, offset=offset)["ids"]
-            found.update(int(i) for i in batch)
-            if len(batch) < _BATCH:
-                return found
-            offset += len(batch)
+        found: set[int] = self._ask("ids", library_id)
+        return found
 
     def count(self, library_id: int) -> int:
-        return int(self._collection(library_id).count())
+        return int(self._ask("count", library_id))
 
     def query(
         self, library_id: int, vector: npt.NDArray[np.float32], limit: int
     ) -> list[tuple[int, float]]:
         """(chunk id, cosine similarity), most similar first."""
-        collection = self._collection(library_id)
-        available = collection.count()
-        if available == 0:
-            return []
-        result = collection.query(
-            query_embeddings=vector.reshape(1, -1),
-            n_results=min(limit, available),
-            include=["distances"],
-        )
-        ids = result["ids"][0]
-        distances = result["distances"][0]
-        return [(int(i), 1.0 - float(d)) for i, d in zip(ids, distances, strict=True)]
+        found: list[tuple[int, float]] = self._ask("query", library_id, vector, limit)
+        return found
 
     def drop(self, library_id: int) -> None:
-        """Delete the library's collection and its vectors; StorageError if Chroma could
-        not (one that is already gone is fine)."""
-        with self._lock:
-            self._collections.pop(library_id, None)
-            client = self._open()
-            from chromadb.errors import NotFoundError
-
-            try:
-                client.delete_collection(collection_name(library_id))
-            except NotFoundError:
-                return
-            except Exception as exc:  # chromadb raises its own, undocumented types
-                raise StorageError(
-                    f"The vectors of the library could not be deleted from the vector index "
-                    f"({exc}); its documents were not removed. Try again."
-                ) from exc
+        """Delete the library's collection and its vectors (see `ChromaStore.drop`)."""
+        self._ask("drop", library_id)
 
     def compact(self, library_id: int) -> None:
-        """Really delete the vectors deleted from the library: Chroma only marks them
-        deleted, and keeps them in its write log and graph files. Its live vectors are
-        copied to a new collection, which replaces the old one; `scrub` then deletes
-        what the old one left on disk. A kill midway leaves the library's vectors
-        missing, which `libraries.repair` restores from the stored passages."""
-        with self._lock:
-            client = self._open()
-            name = collection_name(library_id)
-            temporary = f"{name}{_COMPACTING}"
-            try:
-                _drop_if_present(client, temporary)
-                old = self._collection(library_id)
-                new = client.create_collection(
-                    temporary, embedding_function=None, configuration={"hnsw": {"space": "cosine"}}
-                )
-                offset = 0
-                while True:
-                    batch = old.get(
-                        include=["embeddings", "metadatas"], limit=_BATCH, offset=offset
-                    )
-                    if batch["ids"]:
-                        new.upsert(
-                            ids=batch["ids"],
-                            embeddings=batch["embeddings"],
-                            metadatas=batch["metadatas"],
-                        )
-                    if len(batch["ids"]) < _BATCH:
-                        break
-                    offset += len(batch["ids"])
-                self._collections.pop(library_id, None)
-                client.delete_collection(name)
-                new.modify(name=name)
-            except Exception as exc:  # chromadb raises its own, undocumented types
-                raise StorageError(
-                    f"The removed documents' vectors could not be wiped from the vector index "
-                    f"({exc}). They are no longer used; the next removal from this library "
-                    "wipes them."
-                ) from exc
-            self.scrub()
+        """Really delete the library's deleted vectors (see `ChromaStore.compact`)."""
+        self._ask("compact", library_id)
 
     def scrub(self) -> None:
-        """Make deleted vectors unrecoverable from the files on disk: Chroma leaves a
-        dropped collection's graph folder behind, and its SQLite file keeps deleted
-        rows in free pages. Chroma's client is let go of first (no file is held open)."""
-        with self._lock:
-            client = self._open()
-            try:
-                for collection in client.list_collections():
-                    if collection.name.endswith(_COMPACTING):  # left by a killed `compact`
-                        client.delete_collection(collection.name)
-            except Exception as exc:  # chromadb raises its own, undocumented types
-                raise StorageError(f"The vector index cannot be cleaned up: {exc}") from exc
-            self._release()
-            database = self.folder / "chroma.sqlite3"
-            try:
-                with contextlib.closing(sqlite3.connect(database)) as db:
-                    kept = {str(row[0]) for row in db.execute("SELECT id FROM segments")}
-                    for folder in self.folder.iterdir():
-                        if folder.is_dir() and _is_uuid(folder.name) and folder.name not in kept:
-                            shutil.rmtree(folder)
-                    db.execute("VACUUM")
-            except (sqlite3.Error, OSError) as exc:
-                raise StorageError(
-                    f"Deleted vectors could not be wiped from {self.folder}: {exc}"
-                ) from exc
+        """Make deleted vectors unrecoverable from the files (see `ChromaStore.scrub`)."""
+        self._ask("scrub")
 
     def set_aside(self) -> Path:
         """Move an index that cannot be opened out of the way; it will be rebuilt."""
-        with self._lock:
-            self._release()
-            kept = self.folder.with_name(
-                f"{self.folder.name}.broken-{time.strftime('%Y%m%d-%H%M%S')}"
-            )
-            os.replace(self.folder, kept)
-            return kept
+        kept: Path = self._ask("set_aside")
+        return kept
 
     def set_aside_copies(self) -> list[Path]:
         """The copies `set_aside` moved out of the way, oldest first."""
-        return sorted(self.folder.parent.glob(f"{glob.escape(self.folder.name)}.broken-*"))
+        return set_aside_copies(self.folder)
 
     def delete_set_aside(self) -> None:
-        """Delete the set-aside copies once the index is rebuilt: they hold the vectors
-        of documents that may since have been removed. StorageError names what is left."""
-        left: list[str] = []
-        for kept in self.set_aside_copies():
-            try:
-                shutil.rmtree(kept)
-            except OSError as exc:
-                left.append(f"{kept} ({exc.strerror or exc})")
-        if left:
-            raise StorageError(
-                "An old copy of the vector index could not be deleted; delete it yourself: "
-                + "; ".join(left)
-            )
+        """Delete the set-aside copies once the index is rebuilt (see `delete_set_aside`)."""
+        delete_set_aside(self.folder)
 
     def close(self) -> None:
+        """Let Chroma close its files and the child exit; a later call starts a new one."""
         with self._lock:
-            self._release()
+            conn, process = self._conn, self._process
+            self._conn = self._process = None
+            if conn is None or process is None:
+                return
+            try:
+                conn.send(None)
+                if conn.poll(CLOSE_SECONDS):
+                    conn.recv()
+            except (EOFError, OSError):
+                pass  # it had stopped already
+            finally:
+                conn.close()
+                _stop(process)
+
+    # The parent's side of the pipe
+
+    def _ask(self, method: str, *args: Any) -> Any:
+        with self._lock:
+            conn = self._running()
+            try:
+                conn.send((method, args))
+                kind, value = conn.recv()
+            except (EOFError, OSError) as error:
+                self._lost()
+                raise StorageError("The vector index stopped unexpectedly; try again.") from error
+        if kind == "error":
+            raise StorageError(str(value))
+        return value
+
+    def _running(self) -> Connection:
+        if self._conn is not None and self._process is not None and self._process.is_alive():
+            return self._conn
+        self._lost()
+        import multiprocessing  # here: only a process that uses the index starts the child
+
+        context = multiprocessing.get_context("spawn")
+        conn, child_end = context.Pipe(duplex=True)
+        # A daemon: it ends with its parent. It also ends when its pipe closes (the
+        # parent was killed), and at a normal close `close` lets Chroma finish first.
+        process = context.Process(
+            target=serve, args=(child_end, str(self.folder)), name="confidente-vectors", daemon=True
+        )
+        try:
+            process.start()
+        except OSError as error:
+            conn.close()
+            child_end.close()
+            raise StorageError(f"The vector index could not start: {error}") from error
+        child_end.close()  # only the child holds its end now: its death reads as EOF here
+        self._conn, self._process = conn, process
+        # An index dropped without `close` closes its pipe when collected (Connection
+        # does): the child reads EOF, lets Chroma close its files and exits.
+        return conn
+
+    def _lost(self) -> None:
+        """Forget a child that died (its next request starts a new one)."""
+        conn, process = self._conn, self._process
+        self._conn = self._process = None
+        if conn is not None:
+            conn.close()
+        if process is not None:
+            _stop(process)
 
 
-def _drop_if_present(client: Any, name: str) -> None:
-    from chromadb.errors import NotFoundError
+def _stop(process: Any) -> None:
+    process.join(CLOSE_SECONDS)
+    if process.is_alive():
+        process.kill()
+        process.join(5)
+    if not process.is_alive():
+        process.close()
 
-    with contextlib.suppress(NotFoundError):
-        client.delete_collection(name)
 
+def serve(conn: Connection, folder: str) -> None:
+    """The child's whole life: answer each request with the store until told to stop."""
+    from app.core import privacy
 
-def _is_uuid(name: str) -> bool:
+    privacy.enter_child(without_network=True)  # first: Chroma reaches nothing
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C in a terminal is the parent's
+    store = ChromaStore(Path(folder))
     try:
-        uuid.UUID(name)
-    except ValueError:
-        return False
-    return True
+        while True:
+            try:
+                request = conn.recv()
+            except (EOFError, OSError):
+                return  # the parent is gone
+            if request is None:
+                store.close()
+                conn.send(("ok", None))
+                return
+            method, args = request
+            conn.send(_run(store, method, args))
+    finally:
+        store.close()
 
 
-def _forget_system(folder: Path) -> None:
-    """Drop Chroma's cached client for `folder` (its cache has no public way to do it)."""
-    if "chromadb" not in sys.modules:
-        return
-    from chromadb.api.shared_system_client import SharedSystemClient
-
-    identifier = str(folder)
-    SharedSystemClient._identifier_to_refcount.pop(identifier, None)
-    system = SharedSystemClient._identifier_to_system.pop(identifier, None)
-    if system is not None:
-        with contextlib.suppress(Exception):
-            system.stop()
+def _run(store: ChromaStore, method: str, args: tuple[Any, ...]) -> tuple[str, Any]:
+    if method not in FORWARDED:
+        return "error", f"The vector index has no operation {method!r}."
+    try:
+        return "ok", getattr(store, method)(*args)
+    except StorageError as error:
+        return "error", str(error)
+    except Exception as error:  # chromadb raises its own, undocumented types
+        return "error", f"The vector index failed: {type(error).__name__}: {error}"

@@ -174,20 +174,26 @@ def test_a_page_that_takes_too_long_is_stopped(slow_pdf: Path) -> None:
     assert time.monotonic() - started < 30  # the interpreter's start is not counted, nor waited
 
 
-def page_children() -> list[psutil.Process]:
-    """This process's page readers (multiprocessing's resource tracker is not one)."""
+def page_children(before: set[int]) -> list[psutil.Process]:
+    """This process's page readers: its spawned children not in `before` (those that
+    earlier tests left, such as a vector index's child, or multiprocessing's
+    resource tracker)."""
     return [
         child
         for child in psutil.Process().children()
-        if "spawn_main" in " ".join(child.cmdline()) and "resource_tracker" not in child.cmdline()
+        if child.pid not in before
+        and "spawn_main" in " ".join(child.cmdline())
+        and "resource_tracker" not in child.cmdline()
     ]
 
 
 def test_a_crashed_reader_is_a_message_and_cancel_stops_it(slow_pdf: Path) -> None:
+    before = {child.pid for child in psutil.Process().children()}
+
     def kill_reader() -> None:
         deadline = time.monotonic() + 20
         while time.monotonic() < deadline:
-            for child in page_children():
+            for child in page_children(before):
                 os.kill(child.pid, getattr(signal, "SIGKILL", signal.SIGTERM))  # as the OS would
                 return
             time.sleep(0.05)
@@ -208,4 +214,4 @@ def test_a_crashed_reader_is_a_message_and_cancel_stops_it(slow_pdf: Path) -> No
         render_page_isolated(slow_pdf, 1, 600, cancel=cancel)
     canceller.join()
     assert time.monotonic() - started < 5
-    assert not page_children()  # the cancelled reader was stopped
+    assert not page_children(before)  # the cancelled reader was stopped

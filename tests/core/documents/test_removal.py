@@ -13,6 +13,7 @@ import numpy.typing as npt
 import pytest
 
 from app.core.chat.storage import ConversationStore
+from app.core.documents.chroma_store import ChromaStore
 from app.core.documents.document_index import Catalog
 from app.core.documents.embedder import Embedder
 from app.core.documents.libraries import repair
@@ -173,7 +174,7 @@ def test_removed_vectors_leave_no_trace_on_disk(tmp_path: Path) -> None:
 
 
 def test_a_failed_drop_reaches_the_caller(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    vectors = VectorIndex(tmp_path / "vectors")
+    vectors = ChromaStore(tmp_path / "vectors")  # in this process, to make Chroma fail
     vectors.add(1, 1, [1, 2], np.ones((2, 8), dtype=np.float32))
     vectors.drop(7)  # one that never existed is already gone: fine
     client = vectors._open()
@@ -231,7 +232,7 @@ def test_a_set_aside_copy_that_cannot_be_deleted_is_named(
     def refuse(path: Any) -> None:
         raise PermissionError(13, "Permission denied")
 
-    monkeypatch.setattr("app.core.documents.vectors.shutil.rmtree", refuse)
+    monkeypatch.setattr("app.core.documents.chroma_store.shutil.rmtree", refuse)
     with pytest.raises(StorageError, match=r"vectors\.broken-20250101-000000 \(Permission denied"):
         vectors.delete_set_aside()
 
