@@ -3,13 +3,16 @@
 No model is needed, so the result is the same on every run. Each document is cut
 into sections (at headings such as "3.", "2.1", "Article 4", "Cláusula 5" or an
 ALL CAPS line; at blank lines when it has no headings). Sections are paired in
-three passes, each cheaper and surer than the next:
+four passes, each cheaper and surer than the next:
 
 1. identical text (section numbers, spacing, line breaks and hyphenation aside),
    so a section that moved or was renumbered still pairs up;
 2. the same heading title, so a section rewritten under its old title is "changed";
 3. similar words (difflib's ratio over normalised words), so a reworded section
-   under a new title still pairs up.
+   under a new title still pairs up;
+4. the same place: between the same two paired sections, an old and a new one
+   that are alone there, or carry the same number, and share two fifths of the
+   shorter one's words, so a clause rewritten or extended where it stood is "changed".
 
 What stays unpaired is removed (old side) or added (new side). A paired section
 whose text differs is changed, and its diff lists the sentences that differ; a
@@ -21,6 +24,7 @@ cited pages, the old document's first, in page order.
 from __future__ import annotations
 
 import difflib
+import itertools
 import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -37,6 +41,7 @@ KINDS: tuple[DifferenceKind, ...] = ("added", "removed", "changed", "moved")
 # Pairing thresholds (difflib ratio over words, 0..1).
 _SAME_TITLE = 0.2  # same heading title: pair unless the text is entirely different
 _SIMILAR = 0.5  # different titles: pair when at least half the words line up
+_SAME_PLACE = 0.4  # alone, or with the same number, in the same place: a rewrite
 
 _KEYWORD = (
     r"(?:art[íi]culo|article|art\.|cl[áa]usula|clause|secci[óo]n|section|cap[íi]tulo|chapter|"
@@ -329,6 +334,46 @@ def _pair_titles(old: list[_Section], new: list[_Section], pairs: dict[int, int]
             taken.add(best[2])
 
 
+def _pair_in_place(old: list[_Section], new: list[_Section], pairs: dict[int, int]) -> None:
+    """Pair sections left over in the same place: between the same two paired
+    neighbours, an old and a new section that are the only ones there, or that carry
+    the same number, are one section rewritten (a new title, much reworded or
+    extended) when two fifths of the shorter one's words still line up."""
+    kept = sorted((i, pairs[i]) for i in _in_order(pairs))
+    taken = set(pairs.values())
+    bounds = [(-1, -1), *kept, (len(old), len(new))]
+    for (i0, j0), (i1, j1) in itertools.pairwise(bounds):
+        olds = [i for i in range(i0 + 1, i1) if i not in pairs]
+        news = [j for j in range(j0 + 1, j1) if j not in taken]
+        if len(olds) == 1 and len(news) == 1:
+            candidates = [(olds[0], news[0])]
+        else:
+            candidates = [
+                (i, j)
+                for i in olds
+                for j in news
+                if _number(old[i].heading) and _number(old[i].heading) == _number(new[j].heading)
+            ]
+        for i, j in candidates:
+            if i not in pairs and j not in taken and _kept(old[i], new[j]) >= _SAME_PLACE:
+                pairs[i] = j
+                taken.add(j)
+
+
+def _kept(a: _Section, b: _Section) -> float:
+    """The share of the shorter section's words found, in order, in the other (0..1)."""
+    shortest = min(len(a.words), len(b.words))
+    if not shortest:
+        return 0.0
+    matcher = difflib.SequenceMatcher(None, a.words, b.words, autojunk=False)
+    return sum(block.size for block in matcher.get_matching_blocks()) / shortest
+
+
+def _number(heading: str) -> str:
+    found = _LEADING_NUMBER.match(heading)
+    return " ".join(found.group().split()).rstrip(".:)").lower() if found else ""
+
+
 def _in_order(pairs: dict[int, int]) -> set[int]:
     """Old indexes of the longest run of pairs in the same order on both sides."""
     items = sorted(pairs.items())
@@ -539,6 +584,7 @@ def compare_documents(ctx: JobContext, old: Document, new: Document) -> Comparis
         if i not in pairs and j not in taken:
             pairs[i] = j
             taken.add(j)
+    _pair_in_place(before, after, pairs)
 
     in_order = _in_order(pairs)
     by_new = {j: i for i, j in pairs.items()}

@@ -288,6 +288,27 @@ def test_layout_numbering_and_hyphenation_are_not_differences() -> None:
     assert found(comparison) == {("removed", "6. Trademarks")}
 
 
+def test_a_clause_rewritten_where_it_stood_is_changed_not_removed_and_added() -> None:
+    """As the Debian Social Contract's clause 1 was between its versions 1.0 and 1.1:
+    a new title, and most of the wording redone or extended, in the same place."""
+    text = apache_license()
+    old_clause = text[text.index("6. Trademarks.") : text.index("7. Disclaimer of Warranty.")]
+    rewritten = _replace(
+        text,
+        old_clause,
+        "6. Names and logos. Nobody may put the names, logos or marks of the Licensor\n"
+        "      on anything they sell or advertise, except where customary use in\n"
+        "      describing the origin of the Work needs them. Any other use needs the\n"
+        "      written consent of the Licensor, given beforehand, for each product.\n\n   ",
+    )
+
+    comparison = compare_documents(
+        JobContext(Job("compare")), _document("old.txt", text), _document("new.txt", rewritten)
+    )
+
+    assert found(comparison) == {("changed", "6. Names and logos")}
+
+
 class CancelAfter(JobContext):
     """A job context whose user cancels once `updates` differences were sent."""
 
