@@ -137,7 +137,9 @@ class MainWindow(Retranslated, QMainWindow):
         self.composer.editor.setFocus()
 
     def _build_documents(self) -> None:
-        self.documents_dock = DocumentsDock(self._services.documents, self.tasks, self)
+        self.documents_dock = DocumentsDock(
+            self._services.documents, self.tasks, self, self._services.tasks
+        )
         self.documents_panel = self.documents_dock.panel
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.documents_dock)
         self.resizeDocks([self.documents_dock], [320], Qt.Orientation.Horizontal)

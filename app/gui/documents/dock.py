@@ -1,7 +1,8 @@
 """The Documents pane docked on the right of the window, with the library behind it.
 
 The dock owns the pane (`DocumentsPanel`) and the `LibraryController` that does
-its work; the window listens to the controller for what the chat needs to know
+its work, and `DocumentTasks` for the document tasks of a file's context menu; the
+window listens to the controller for what the chat needs to know
 (the library chosen, documents added). Cited passages open in the source
 viewer, one per window, reused.
 """
@@ -13,6 +14,8 @@ from PySide6.QtWidgets import QDockWidget, QWidget
 
 from app.core.documents.api import Documents
 from app.core.documents.records import Source
+from app.core.tasks.service import TaskService
+from app.gui.documents.document_tasks import DocumentTasks
 from app.gui.documents.library import LibraryController
 from app.gui.documents.panel import DocumentsPanel
 from app.gui.documents.source_viewer import SourceViewer
@@ -30,7 +33,13 @@ class DocumentsDock(Retranslated, QDockWidget):
 
     status_posted = Signal(str, int)
 
-    def __init__(self, documents: Documents, tasks: TaskManager, window: QWidget) -> None:
+    def __init__(
+        self,
+        documents: Documents,
+        tasks: TaskManager,
+        window: QWidget,
+        task_service: TaskService | None = None,
+    ) -> None:
         super().__init__(window)
         self._documents = documents
         self._tasks = tasks
@@ -45,6 +54,10 @@ class DocumentsDock(Retranslated, QDockWidget):
         self.library.job_ended.connect(lambda summary: self.status_posted.emit(summary, 15_000))
         self.library.notice_received.connect(lambda text: self.status_posted.emit(text, 10_000))
         self.source_viewer: SourceViewer | None = None
+        # A file's context menu: summarise, extract, compare, translate (with the model).
+        self.document_tasks = (
+            DocumentTasks(task_service, tasks, self.panel, window) if task_service else None
+        )
         self.retranslate()
 
     def retranslate(self) -> None:
@@ -82,5 +95,8 @@ class DocumentsDock(Retranslated, QDockWidget):
         self.source_viewer.activateWindow()
 
     def close_viewer(self) -> None:
+        """Close the windows the pane opened: the source viewer and task results."""
         if self.source_viewer is not None:
             self.source_viewer.close()
+        if self.document_tasks is not None:
+            self.document_tasks.close_windows()

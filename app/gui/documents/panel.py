@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtCore import QCoreApplication, QItemSelectionModel, Qt, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QItemSelectionModel, QPoint, Qt, Signal, Slot
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QListView,
+    QMenu,
     QMessageBox,
     QProgressBar,
     QPushButton,
@@ -30,6 +31,7 @@ from PySide6.QtWidgets import (
 
 from app.core.documents.records import IndexedFile, IngestProgress
 from app.gui.documents.document_model import DocumentListModel, file_name
+from app.gui.documents.task_dialogs import TASK_ACTIONS, TASK_KINDS
 from app.gui.i18n import QT_TRANSLATE_NOOP, Retranslated
 from app.gui.plain_text import plain, plain_tooltip
 
@@ -150,6 +152,8 @@ class DocumentsPanel(Retranslated, QWidget):
         reindex_requested(): the user asked to read every file of the library again.
         cancel_requested(): the user pressed Cancel while files were being indexed.
         delete_requested(str): the user confirmed deleting this library.
+        task_requested(str, str): a document task (summarize, extract, compare or
+            translate) chosen in a file's context menu, and that file's path.
     """
 
     library_chosen = Signal(str)
@@ -159,6 +163,7 @@ class DocumentsPanel(Retranslated, QWidget):
     reindex_requested = Signal()
     cancel_requested = Signal()
     delete_requested = Signal(str)
+    task_requested = Signal(str, str)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -173,6 +178,7 @@ class DocumentsPanel(Retranslated, QWidget):
         self.list.setTextElideMode(Qt.TextElideMode.ElideMiddle)
         self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.list.setSpacing(2)
+        self.list.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.empty_label = QLabel()
         plain(self.empty_label)
         self.empty_label.setWordWrap(True)
@@ -215,6 +221,7 @@ class DocumentsPanel(Retranslated, QWidget):
         self.reindex_button.clicked.connect(self.reindex_requested)
         self.progress.cancel_button.clicked.connect(self.on_cancel_clicked)
         self.list.selectionModel().selectionChanged.connect(self.on_selection_changed)
+        self.list.customContextMenuRequested.connect(self.on_context_menu_requested)
         self.model.modelReset.connect(self.on_rows_changed)
         self.model.rowsInserted.connect(self.on_rows_changed)
         self.model.rowsRemoved.connect(self.on_rows_changed)
@@ -408,6 +415,25 @@ class DocumentsPanel(Retranslated, QWidget):
         self.progress.cancel_button.setEnabled(False)
         self.progress.file_label.setText(self.tr("Cancelling…"))
         self.cancel_requested.emit()
+
+    def task_menu(self, row: int) -> QMenu:
+        """The context menu of the file in `row`: the document tasks on it."""
+        path = self.model.file_at(row).path
+        menu = QMenu(self.list)
+        menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        for kind in TASK_KINDS:
+            action = menu.addAction(QCoreApplication.translate("DocumentTasks", TASK_ACTIONS[kind]))
+            action.setData(kind)
+            action.triggered.connect(
+                lambda _=False, kind=kind: self.task_requested.emit(kind, path)
+            )
+        return menu
+
+    @Slot(QPoint)
+    def on_context_menu_requested(self, position: QPoint) -> None:
+        index = self.list.indexAt(position)
+        if index.isValid():
+            self.task_menu(index.row()).popup(self.list.viewport().mapToGlobal(position))
 
     @Slot()
     def on_selection_changed(self) -> None:

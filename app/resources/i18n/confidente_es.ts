@@ -191,6 +191,37 @@ Todo se queda en este ordenador: nada de lo que escribes se envía a ninguna par
     </message>
 </context>
 <context>
+    <name>CompareDialog</name>
+    <message>
+        <source>Compare with:</source>
+        <translation>Comparar con:</translation>
+    </message>
+    <message>
+        <source>Document to compare with</source>
+        <translation>Documento con el que comparar</translation>
+    </message>
+    <message>
+        <source>The newer version: what it added, removed, changed or moved is listed</source>
+        <translation>La versión más reciente: se lista lo que añadió, quitó, cambió o movió</translation>
+    </message>
+    <message>
+        <source>Other file…</source>
+        <translation>Otro archivo…</translation>
+    </message>
+    <message>
+        <source>Compare with</source>
+        <translation>Comparar con</translation>
+    </message>
+    <message>
+        <source>Choose the document to compare with.</source>
+        <translation>Elija el documento con el que comparar.</translation>
+    </message>
+    <message>
+        <source>Choose another document than this one.</source>
+        <translation>Elija un documento distinto de este.</translation>
+    </message>
+</context>
+<context>
     <name>Composer</name>
     <message>
         <source>Send</source>
@@ -390,6 +421,25 @@ Last message: {when}</source>
     <message>
         <source>{status}: {reason}</source>
         <translation>{status}: {reason}</translation>
+    </message>
+</context>
+<context>
+    <name>DocumentTasks</name>
+    <message>
+        <source>Summarise…</source>
+        <translation>Resumir…</translation>
+    </message>
+    <message>
+        <source>Extract into a table…</source>
+        <translation>Extraer a una tabla…</translation>
+    </message>
+    <message>
+        <source>Compare with…</source>
+        <translation>Comparar con…</translation>
+    </message>
+    <message>
+        <source>Translate…</source>
+        <translation>Traducir…</translation>
     </message>
 </context>
 <context>
@@ -713,6 +763,49 @@ Arrastra archivos o carpetas a cualquier parte de la ventana, o pulsa Añadir ar
     <message>
         <source>Copy report</source>
         <translation>Copiar el informe</translation>
+    </message>
+</context>
+<context>
+    <name>ExtractDialog</name>
+    <message>
+        <source>Contract</source>
+        <translation>Contrato</translation>
+    </message>
+    <message>
+        <source>Clinical guideline</source>
+        <translation>Guía clínica</translation>
+    </message>
+    <message>
+        <source>Lab report</source>
+        <translation>Informe de laboratorio</translation>
+    </message>
+    <message>
+        <source>Template:</source>
+        <translation>Plantilla:</translation>
+    </message>
+    <message>
+        <source>Template</source>
+        <translation>Plantilla</translation>
+    </message>
+    <message>
+        <source>Fields:</source>
+        <translation>Campos:</translation>
+    </message>
+    <message>
+        <source>Fields</source>
+        <translation>Campos</translation>
+    </message>
+    <message>
+        <source>comma-separated, e.g. parties, dates</source>
+        <translation>separados por comas, p. ej. partes, fechas</translation>
+    </message>
+    <message>
+        <source>Custom</source>
+        <translation>Personalizada</translation>
+    </message>
+    <message>
+        <source>Name at least one field, or pick a template.</source>
+        <translation>Indique al menos un campo, o elija una plantilla.</translation>
     </message>
 </context>
 <context>
@@ -2045,6 +2138,266 @@ Abrir el fragmento</translation>
     <message>
         <source>p. {page}</source>
         <translation>p. {page}</translation>
+    </message>
+</context>
+<context>
+    <name>SummariseDialog</name>
+    <message>
+        <source>Length:</source>
+        <translation>Extensión:</translation>
+    </message>
+    <message>
+        <source>Length</source>
+        <translation>Extensión</translation>
+    </message>
+    <message>
+        <source>Short: a few key points</source>
+        <translation>Breve: unos pocos puntos clave</translation>
+    </message>
+    <message>
+        <source>About one page</source>
+        <translation>Una página, aproximadamente</translation>
+    </message>
+    <message>
+        <source>A few points per section</source>
+        <translation>Unos pocos puntos por sección</translation>
+    </message>
+</context>
+<context>
+    <name>TaskDialog</name>
+    <message>
+        <source>Pages:</source>
+        <translation>Páginas:</translation>
+    </message>
+    <message>
+        <source>all (or a range such as 3-7)</source>
+        <translation>todas (o un intervalo como 3-7)</translation>
+    </message>
+    <message>
+        <source>Pages</source>
+        <translation>Páginas</translation>
+    </message>
+    <message>
+        <source>Start</source>
+        <translation>Empezar</translation>
+    </message>
+    <message>
+        <source>“{text}” is not a page range: write it as 3-7, or 4 for one page.</source>
+        <translation>«{text}» no es un intervalo de páginas: escríbalo como 3-7, o 4 para una sola página.</translation>
+    </message>
+</context>
+<context>
+    <name>TaskResultWindow</name>
+    <message>
+        <source>Added</source>
+        <translation>Añadido</translation>
+    </message>
+    <message>
+        <source>Removed</source>
+        <translation>Quitado</translation>
+    </message>
+    <message>
+        <source>Changed</source>
+        <translation>Cambiado</translation>
+    </message>
+    <message>
+        <source>Moved</source>
+        <translation>Movido</translation>
+    </message>
+    <message>
+        <source>Field</source>
+        <translation>Campo</translation>
+    </message>
+    <message>
+        <source>Value</source>
+        <translation>Valor</translation>
+    </message>
+    <message>
+        <source>Page</source>
+        <translation>Página</translation>
+    </message>
+    <message>
+        <source>Check</source>
+        <translation>Comprobación</translation>
+    </message>
+    <message>
+        <source>p. {pages}</source>
+        <translation>pág. {pages}</translation>
+    </message>
+    <message>
+        <source>pp. {pages}</source>
+        <translation>págs. {pages}</translation>
+    </message>
+    <message>
+        <source>Beginning</source>
+        <translation>Comienzo</translation>
+    </message>
+    <message>
+        <source>{kind}, moved</source>
+        <translation>{kind}, movido</translation>
+    </message>
+    <message>
+        <source>old p. {page}</source>
+        <translation>pág. {page} antigua</translation>
+    </message>
+    <message>
+        <source>new p. {page}</source>
+        <translation>pág. {page} nueva</translation>
+    </message>
+    <message>
+        <source>— Page {page} —</source>
+        <translation>— Página {page} —</translation>
+    </message>
+    <message>
+        <source>(partly kept in the original)</source>
+        <translation>(en parte, se deja en el original)</translation>
+    </message>
+    <message>
+        <source>Markdown (*.md)</source>
+        <translation>Markdown (*.md)</translation>
+    </message>
+    <message>
+        <source>Export CSV…</source>
+        <translation>Exportar CSV…</translation>
+    </message>
+    <message>
+        <source>CSV (*.csv)</source>
+        <translation>CSV (*.csv)</translation>
+    </message>
+    <message>
+        <source>Export Markdown…</source>
+        <translation>Exportar Markdown…</translation>
+    </message>
+    <message>
+        <source>{old} → {new}</source>
+        <translation>{old} → {new}</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Cancelar</translation>
+    </message>
+    <message>
+        <source>Cancel this task</source>
+        <translation>Cancelar esta tarea</translation>
+    </message>
+    <message>
+        <source>Parts done</source>
+        <translation>Partes hechas</translation>
+    </message>
+    <message>
+        <source>Extracted fields</source>
+        <translation>Campos extraídos</translation>
+    </message>
+    <message>
+        <source>Differences</source>
+        <translation>Diferencias</translation>
+    </message>
+    <message>
+        <source>What changed</source>
+        <translation>Qué cambió</translation>
+    </message>
+    <message>
+        <source>Result</source>
+        <translation>Resultado</translation>
+    </message>
+    <message>
+        <source>Working…</source>
+        <translation>Trabajando…</translation>
+    </message>
+    <message>
+        <source>{done} of {total} pages done</source>
+        <translation>{done} de {total} páginas hechas</translation>
+    </message>
+    <message>
+        <source>{done} of {total} sections compared</source>
+        <translation>{done} de {total} secciones comparadas</translation>
+    </message>
+    <message>
+        <source>{done} of {total} parts done</source>
+        <translation>{done} de {total} partes hechas</translation>
+    </message>
+    <message>
+        <source>Stopped: only the parts done before Cancel are shown.</source>
+        <translation>Detenido: solo se muestran las partes hechas antes de cancelar.</translation>
+    </message>
+    <message>
+        <source>Done.</source>
+        <translation>Hecho.</translation>
+    </message>
+    <message>
+        <source>The task failed: {message}</source>
+        <translation>La tarea falló: {message}</translation>
+    </message>
+    <message>
+        <source>Cancelling…</source>
+        <translation>Cancelando…</translation>
+    </message>
+    <message>
+        <source>No differences.</source>
+        <translation>No hay diferencias.</translation>
+    </message>
+    <message>
+        <source>not found</source>
+        <translation>no encontrado</translation>
+    </message>
+    <message>
+        <source>⚠ not on the cited page: check by hand</source>
+        <translation>⚠ no está en la página citada: compruébelo a mano</translation>
+    </message>
+    <message>
+        <source>✓ on the page</source>
+        <translation>✓ está en la página</translation>
+    </message>
+    <message>
+        <source>Numbers, dates or names in this value are not on page {page}</source>
+        <translation>Hay números, fechas o nombres de este valor que no están en la página {page}</translation>
+    </message>
+    <message>
+        <source>Export</source>
+        <translation>Exportar</translation>
+    </message>
+    <message>
+        <source>that is the document itself</source>
+        <translation>es el propio documento</translation>
+    </message>
+    <message>
+        <source>Saving {name}…</source>
+        <translation>Guardando {name}…</translation>
+    </message>
+    <message>
+        <source>Saved to {path}</source>
+        <translation>Guardado en {path}</translation>
+    </message>
+    <message>
+        <source>Not saved.</source>
+        <translation>No se ha guardado.</translation>
+    </message>
+    <message>
+        <source>Export failed</source>
+        <translation>No se pudo exportar</translation>
+    </message>
+    <message>
+        <source>{path} could not be written: {reason}</source>
+        <translation>No se pudo escribir {path}: {reason}</translation>
+    </message>
+</context>
+<context>
+    <name>TranslateDialog</name>
+    <message>
+        <source>Translate to:</source>
+        <translation>Traducir a:</translation>
+    </message>
+    <message>
+        <source>Target language</source>
+        <translation>Idioma de destino</translation>
+    </message>
+    <message>
+        <source>English</source>
+        <translation>Inglés</translation>
+    </message>
+    <message>
+        <source>Spanish</source>
+        <translation>Español</translation>
     </message>
 </context>
 <context>
