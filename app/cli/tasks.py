@@ -244,6 +244,7 @@ def _comparison_json(comparison: Comparison) -> dict[str, Any]:
                 "new_page": d.new_page,
                 "sources": list(d.sources),
                 "diff": d.diff,
+                "changes": [{"old": old, "new": new} for old, new in d.changes],
                 "moved": d.moved,
             }
             for d in comparison.differences

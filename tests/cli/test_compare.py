@@ -59,6 +59,11 @@ def test_json_lists_each_difference_with_its_pages_and_sources(
         {"n": 2, "path": str(new), "page": None},
     ]
     assert document["counts"] == {"added": 1, "removed": 1, "changed": 2, "moved": 1}
+    [definitions] = [d for d in document["differences"] if d["heading"] == "1. Definitions."]
+    [change] = definitions["changes"]  # the edited sentence, before and after
+    assert "fifty percent (50%)" in change["old"]
+    assert "sixty percent (60%)" in change["new"]
+    assert change["old"].replace("fifty", "sixty").replace("50%", "60%") == change["new"]
     assert document["partial"] is False
     assert "Traceback" not in result.stderr
 
