@@ -200,6 +200,32 @@ class ChatService:
 
         return self._worker.submit("edit", run)
 
+    def keep_result(
+        self,
+        conversation_id: int | None,
+        request: str,
+        result: str,
+        sources: tuple[Source, ...] = (),
+        *,
+        stopped: bool = False,
+    ) -> tuple[StoredMessage, StoredMessage]:
+        """Keep a document task's result in a conversation (a new one, titled after
+        `request`, when None): the request as the user's turn and the result, Markdown
+        with its [n] sources, as the answer; so it shows, exports, is searched and is
+        forgotten with its documents like any answer. A quick write to the store: the
+        window calls it off the GUI thread."""
+        if conversation_id is None:
+            conversation = self._store.create_conversation(
+                title_for(request), self._settings().system_prompt
+            )
+        else:
+            conversation = self._store.get_conversation(conversation_id)
+        question = self._store.add_message(conversation.id, "user", request)
+        answer = self._store.add_message(
+            conversation.id, "assistant", result, sources=sources, stopped=stopped
+        )
+        return question, answer
+
     def _last_question(self, conversation_id: int) -> StoredMessage:
         questions = [m for m in self._store.messages(conversation_id) if m.role == "user"]
         if not questions:

@@ -1,16 +1,23 @@
-"""Summaries and comparisons as Markdown files, for the window's Export buttons.
+"""Task results as Markdown: for the window's Export buttons, and kept in the chat.
 
 Extractions and translations write themselves (`Extraction.to_markdown`,
-`to_csv`, `Translation.to_markdown`); these two results had no file form. Every
-point and difference keeps its pages and its [n] source, as on screen.
+`to_csv`, `Translation.to_markdown`); summaries and comparisons are written
+here. Every point, cell and difference keeps its pages and its [n] source, as
+on screen; `task_markdown` and `task_sources` give any result's text and the
+sources its [n] refer to, which is how a result is kept in a conversation.
 """
 
 from __future__ import annotations
 
 from pathlib import PurePath
 
+from app.core.documents.records import Source
 from app.core.tasks.compare import Comparison
+from app.core.tasks.extract import Extraction
 from app.core.tasks.summarize import Summary
+from app.core.tasks.translate import Translation
+
+TaskResult = Summary | Extraction | Comparison | Translation
 
 
 def _name(path: str) -> str:
@@ -80,3 +87,21 @@ def comparison_markdown(comparison: Comparison) -> str:
             page = f", page {source.page}" if source.page is not None else ""
             lines.append(f"{source.n}. {source.path}{page}")
     return "\n".join(lines).rstrip() + "\n"
+
+
+def task_markdown(result: TaskResult, path: str) -> str:
+    """Any task's result (of the document at `path`) as Markdown."""
+    if isinstance(result, Summary):
+        return summary_markdown(result, path)
+    if isinstance(result, Comparison):
+        return comparison_markdown(result)
+    if isinstance(result, Extraction):
+        title = f"# Fields of {_name(path)}\n\n"
+        stopped = "_Stopped before the end: only the parts read are used._\n\n"
+        return title + (stopped if result.partial else "") + result.to_markdown()
+    return result.to_markdown()
+
+
+def task_sources(result: TaskResult) -> tuple[Source, ...]:
+    """The sources a result's [n] markers refer to (a translation has none)."""
+    return () if isinstance(result, Translation) else result.sources

@@ -33,6 +33,7 @@ from app.gui.chat.chat_view import ChatView, stopped_note
 from app.gui.chat.composer import Composer
 from app.gui.chat.conversation_panel import ConversationPanel
 from app.gui.chat.message_view import MessageView
+from app.gui.documents.document_tasks import KeptResult
 from app.gui.errors import show_error
 from app.gui.models import ModelLoader, ModelState
 from app.gui.status import AppStatusBar
@@ -342,6 +343,28 @@ class ChatController(QObject):
         )
         self._chat_view.show_messages(messages)
         self.update_actions()
+
+    @Slot(object)
+    def keep_result(self, kept: object) -> None:
+        """Keep a document task's result (a `KeptResult`) in the conversation on screen,
+        or in a new one while an answer streams there, and show it."""
+        result = cast(KeptResult, kept)
+        target = None if self.busy else self._conversation_id
+        chat = self._services.chat
+        self._tasks.run_in_background(
+            lambda: chat.keep_result(
+                target, result.request, result.markdown, result.sources, stopped=result.stopped
+            ),
+            lambda pair: self._show_kept(target, pair[1]),
+        )
+
+    def _show_kept(self, target: int | None, answer: StoredMessage) -> None:
+        self.refresh_conversations()
+        if self.busy or self._opening is not None or self._conversation_id != target:
+            self._status.showMessage(self.tr("The result was saved with the conversations."), 8000)
+            return  # the user is elsewhere now: the list shows where it went
+        self._conversation_id = None  # read the conversation again, with the result
+        self.on_conversation_chosen(answer.conversation_id)  # the list marks it once read
 
     @Slot(int)
     def on_conversation_deleted(self, conversation_id: int) -> None:

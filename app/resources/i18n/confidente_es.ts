@@ -168,6 +168,10 @@
         <source>Stopping…</source>
         <translation>Deteniendo…</translation>
     </message>
+    <message>
+        <source>The result was saved with the conversations.</source>
+        <translation>El resultado se ha guardado con las conversaciones.</translation>
+    </message>
 </context>
 <context>
     <name>ChatView</name>
@@ -440,6 +444,34 @@ Last message: {when}</source>
     <message>
         <source>Translate…</source>
         <translation>Traducir…</translation>
+    </message>
+    <message>
+        <source>Summarise {name}</source>
+        <translation>Resumir {name}</translation>
+    </message>
+    <message>
+        <source>Extract {fields} from {name}</source>
+        <translation>Extraer {fields} de {name}</translation>
+    </message>
+    <message>
+        <source>Compare {old} with {new}</source>
+        <translation>Comparar {old} con {new}</translation>
+    </message>
+    <message>
+        <source>English</source>
+        <translation>inglés</translation>
+    </message>
+    <message>
+        <source>Spanish</source>
+        <translation>español</translation>
+    </message>
+    <message>
+        <source>Translate {name} into {language}</source>
+        <translation>Traducir {name} al {language}</translation>
+    </message>
+    <message>
+        <source>, pages {pages}</source>
+        <translation>, páginas {pages}</translation>
     </message>
 </context>
 <context>

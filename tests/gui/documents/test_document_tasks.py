@@ -360,3 +360,30 @@ def test_the_windows_documents_pane_runs_tasks(
     assert isinstance(controller.dialog, SummariseDialog)
     assert controller.dialog.isVisible()
     controller.dialog.reject()
+
+
+def test_a_tasks_result_is_kept_in_the_chat_with_its_sources(
+    qtbot: Any, open_window: OpenWindow, tmp_path: Path
+) -> None:
+    old, new = tmp_path / "old.txt", tmp_path / "new.txt"
+    old.write_text(OLD_NOTES, encoding="utf-8")
+    new.write_text(NEW_NOTES, encoding="utf-8")
+    window = open_window()
+    controller = window.documents_dock.document_tasks
+    assert controller is not None
+    assert window.conversation_id is None  # a new chat: the result starts a conversation
+
+    result = controller.start(TaskRequest("compare", str(old), other=str(new)))
+    qtbot.waitUntil(lambda: not result.running, timeout=TASK_TIMEOUT_MS)
+    qtbot.waitUntil(lambda: len(window.chat_view.messages()) == 2, timeout=TASK_TIMEOUT_MS)
+
+    question, answer = window.chat_view.messages()
+    assert question.role == "user"
+    assert "Compare old.txt with new.txt" in question.body.toPlainText()
+    assert answer.role == "assistant"
+    assert "Bicycles ride on the lower car deck" in answer.body.toPlainText()
+    assert [s.path for s in answer.sources] == [str(old), str(new)]  # its citation chips
+    assert window.conversation_id is not None
+    qtbot.waitUntil(lambda: window.conversations.rowCount() == 1)
+    stored = window._services.store.messages(window.conversation_id)
+    assert [m.role for m in stored] == ["user", "assistant"]
