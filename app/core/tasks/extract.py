@@ -280,10 +280,76 @@ def is_on_page(value: str, page_text: str) -> bool:
     page = normalise(page_text)
     if _contains(page, normalise(value)):
         return True
-    for number in checkable_numbers(value):
+    undated = _without_dates(value)  # a date's numbers are checked as that date, below
+    for number in checkable_numbers(undated):
         if not _contains(page, number):
             return False
-    return all(normalise(name) in page for name in _CAPITALISED.findall(value))
+    if not all(normalise(name) in page for name in _CAPITALISED.findall(undated)):
+        return False
+    # Its numbers and month names can each be on the page and the date still not
+    # ("1st April 2004" on a page of "April 26th, 2004" and "October 1st, 2022").
+    on_page = dates_in(page_text)
+    return all(any(_same_date(date, seen) for seen in on_page) for date in dates_in(value))
+
+
+_MONTHS = {
+    name: number
+    for number, names in enumerate(
+        (
+            "january jan enero ene",
+            "february feb febrero",
+            "march mar marzo",
+            "april apr abril abr",
+            "may mayo",
+            "june jun junio",
+            "july jul julio",
+            "august aug agosto ago",
+            "september sep sept septiembre setiembre",
+            "october oct octubre",
+            "november nov noviembre",
+            "december dec diciembre dic",
+        ),
+        start=1,
+    )
+    for name in names.split()
+}
+_MONTH = r"(?P<month>" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?"
+_DAY = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th|º|°)?"
+_YEAR = r"(?P<year>\d{4})"
+_DATES = (
+    re.compile(rf"\b{_MONTH}\s+{_DAY}\b(?:,?\s+{_YEAR}\b)?", re.IGNORECASE),  # April 26th, 2004
+    re.compile(
+        rf"\b{_DAY}\s+(?:of\s+|de\s+)?{_MONTH}\b(?:,?\s+(?:de\s+|of\s+)?{_YEAR}\b)?",
+        re.IGNORECASE,
+    ),
+    re.compile(r"\b(?P<day>[0-3]?\d)[/.-](?P<month>[01]?\d)[/.-](?P<year>\d{4})\b"),  # 26/04/2004
+    re.compile(r"\b(?P<year>\d{4})-(?P<month>[01]\d)-(?P<day>[0-3]\d)\b"),  # 2004-04-26
+)
+
+Date = tuple[int, int, int | None]  # day, month, year (None when not written)
+
+
+def dates_in(text: str) -> set[Date]:
+    """The calendar dates written in `text`, in English or Spanish, in words or digits."""
+    found: set[Date] = set()
+    for pattern in _DATES:
+        for match in pattern.finditer(text):
+            month = match["month"].lower()
+            number = _MONTHS[month] if month in _MONTHS else int(month)
+            day, year = int(match["day"]), match["year"]
+            if 1 <= day <= 31 and 1 <= number <= 12:
+                found.add((day, number, int(year) if year else None))
+    return found
+
+
+def _without_dates(text: str) -> str:
+    for pattern in _DATES:
+        text = pattern.sub(" ", text)
+    return text
+
+
+def _same_date(wanted: Date, seen: Date) -> bool:
+    return wanted[:2] == seen[:2] and (wanted[2] is None or wanted[2] == seen[2])
 
 
 def _contains(text: str, wanted: str) -> bool:

@@ -65,6 +65,31 @@ def test_a_value_not_on_its_page_is_flagged() -> None:
     assert not is_on_page("202", FAQ_PAGE)  # a part of a number is not the number
 
 
+CONTRACT_PAGE = (
+    "Version 1.1 ratified on April 26th, 2004. Superseded by the current version 1.2 "
+    "ratified on October 1st, 2022. Supersedes Version 1.0 ratified on July 5th, 1997."
+)
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["April 26th, 2004", "26 April 2004", "26 de abril de 2004", "26/04/2004", "2004-04-26",
+     "the 26th of April", "1.0 ratified on July 5, 1997", "5 julio 1997"],
+)  # fmt: skip
+def test_a_date_written_another_way_is_verified(value: str) -> None:
+    assert is_on_page(value, CONTRACT_PAGE)
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["1st April 2004", "26 April 2022", "April 5th, 2004", "1/10/2004", "5 de julio de 2022",
+     "Ana Ruiz, 26 April 2004"],
+)  # fmt: skip
+def test_a_date_made_of_bits_from_other_dates_is_flagged(value: str) -> None:
+    # Each number and month name is on the page, but not as this date (and no Ana Ruiz).
+    assert not is_on_page(value, CONTRACT_PAGE)
+
+
 def test_a_value_is_placed_on_the_page_that_holds_it() -> None:
     pages = (Page(3, "The rent is 850 euros a month."), Page(4, FAQ_PAGE))
     found = place_value("January 2021", pages, pages)
