@@ -42,6 +42,7 @@ SummaryLength = Literal["short", "page", "sections"]
 # How many points each length keeps: in all ("short", "page") or per section.
 POINT_LIMITS: dict[SummaryLength, int] = {"short": 5, "page": 15, "sections": 4}
 POINTS_PER_PART = 4  # the model's first points for one part; the rest are dropped
+POINT_WORDS = 45  # a longer point is the model copying out the text: cut to its first sentences
 MAX_CITED_PAGES = 3  # a point cites at most this many pages
 _ANSWER_TOKENS = 160  # room for one part's points (less in a small context)
 _LABEL_TOKENS = 8  # a page label and a line break, counted on every piece to be safe
@@ -275,7 +276,10 @@ def _ask(
     try:
         for piece in pieces:
             text += piece
-            lines = text.splitlines()[:-1]  # the complete ones
+            *lines, current = text.splitlines() or [""]  # the complete ones, and the last
+            if len(current.split()) > POINT_WORDS:  # copying, not summing up: enough
+                text, finished = "\n".join([*lines, shortened(current)]), True
+                break
             if len(lines) >= most or len(set(lines)) < len(lines):
                 text, finished = "\n".join(lines), True
                 break
@@ -306,10 +310,24 @@ def _parse_points(text: str, *, finished: bool) -> list[str]:
         lines = lines[:-1]
     points: list[str] = []
     for line in lines:
-        point = " ".join(_PAGE_MENTION.sub("", _BULLET.sub("", line, count=1)).split())
+        point = shortened(" ".join(_PAGE_MENTION.sub("", _BULLET.sub("", line, count=1)).split()))
         if point and point not in points:
             points.append(point)
     return points
+
+
+def shortened(point: str) -> str:
+    """`point` cut to its first sentences within POINT_WORDS words (the first sentence
+    cut short, with "…", when it alone is longer)."""
+    words = point.split()
+    if len(words) <= POINT_WORDS:
+        return point
+    kept: list[str] = []
+    for sentence in _SENTENCE_END.split(point):
+        if len(kept) + len(sentence.split()) > POINT_WORDS:
+            break
+        kept.extend(sentence.split())
+    return " ".join(kept) if kept else " ".join(words[:POINT_WORDS]) + "…"
 
 
 # --- mapping: one part's points, attributed to its pages --------------------------------

@@ -17,9 +17,11 @@ from app.core.services import Services
 from app.core.tasks.pages import Document, PageRange
 from app.core.tasks.summarize import (
     POINT_LIMITS,
+    POINT_WORDS,
     Summary,
     SummaryLength,
     is_heading,
+    shortened,
     summarize_document,
 )
 from app.core.worker import Event, Finished, Job, Progress, Update
@@ -194,3 +196,22 @@ def test_sections_without_headings_are_the_parts(small_services: Services, tmp_p
 )
 def test_headings_are_short_numbered_or_capital_lines(line: str, heading: bool) -> None:
     assert is_heading(line) is heading
+
+
+def test_a_point_that_copies_out_the_text_is_cut_to_its_first_sentences() -> None:
+    # What the starter model wrote for the Debian Social Contract: one "point" that was
+    # the Free Software Guidelines copied out, hundreds of words long.
+    copied = (
+        "The Debian Free Software Guidelines (DFSG) 1. Free Redistribution The license of a "
+        "Debian component may not restrict any party from selling or giving away the "
+        "software as a component of an aggregate software distribution. The license may "
+        "not require a royalty or other fee for such sale. 2. Source Code The program must "
+        "include source code, and must allow distribution in source code as well as "
+        "compiled form. 3. Derived Works The license must allow modifications."
+    )
+    point = shortened(copied)
+    assert len(point.split()) <= POINT_WORDS
+    assert point.endswith("aggregate software distribution.")  # whole sentences
+    run_on = " ".join(["word"] * 80)  # no sentence end at all
+    assert shortened(run_on) == " ".join(["word"] * POINT_WORDS) + "…"
+    assert shortened("A short point.") == "A short point."
