@@ -113,6 +113,7 @@ bench: setup model
 	$(PY) -m bench.documents
 	$(PY) -m bench.models
 	$(PY) -m bench.realdocs
+	$(PY) -m bench.tasks
 	$(PY) -m bench.answers
 	$(PY) -m bench.encryption
 	$(PY) -m bench.startup

@@ -75,7 +75,7 @@ DEEP = 10  # how far MRR looks
 
 @dataclass(frozen=True)
 class Manual:
-    """One PDF of the corpus: where it is inside its Debian package, and its stable name."""
+    """One document of a bench: where it is inside its Debian package, and its stable name."""
 
     name: str
     lang: str
@@ -122,10 +122,15 @@ def default_folder() -> Path:
 
 def fetch_corpus(folder: Path) -> list[Path]:
     """The corpus PDFs in `folder`, downloading those missing (a PDF already there is kept)."""
+    return fetch_manuals(folder, CORPUS)
+
+
+def fetch_manuals(folder: Path, manuals: Sequence[Manual]) -> list[Path]:
+    """`manuals` in `folder`, downloading those missing (a file already there is kept)."""
     folder.mkdir(parents=True, exist_ok=True)
     versions = package_versions(folder)
     paths: list[Path] = []
-    for manual in CORPUS:
+    for manual in manuals:
         target = folder / manual.name
         if not target.exists():
             print(f"fetching {manual.package} for {manual.name}", flush=True)

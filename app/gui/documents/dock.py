@@ -58,6 +58,8 @@ class DocumentsDock(Retranslated, QDockWidget):
         self.document_tasks = (
             DocumentTasks(task_service, tasks, self.panel, window) if task_service else None
         )
+        if self.document_tasks is not None:  # a saved translation, into the library shown
+            self.document_tasks.add_requested.connect(lambda path: self.library.add([path]))
         self.retranslate()
 
     def retranslate(self) -> None:

@@ -55,9 +55,11 @@ class DocumentTasks(QObject):
         result_ready(object): a task ended with a result worth keeping, as a
             `KeptResult` (a failed task, or one cancelled before it found
             anything, sends nothing).
+        add_requested(str): add this file (a saved translation) to the library.
     """
 
     result_ready = Signal(object)
+    add_requested = Signal(str)
 
     def __init__(
         self, service: TaskService, tasks: TaskManager, panel: DocumentsPanel, window: QWidget
@@ -95,6 +97,7 @@ class DocumentTasks(QObject):
         bridge = self._tasks.follow(self._job(request))
         window = TaskResultWindow(request, bridge, self._tasks, self._window)
         window.ended.connect(lambda result: self._offer(request, result))
+        window.add_requested.connect(self.add_requested)
         self._results = [*self.result_windows, window]
         window.show()
         return window

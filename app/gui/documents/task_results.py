@@ -170,9 +170,12 @@ class TaskResultWindow(Retranslated, QWidget):
     Signals:
         ended(object): the job ended with this result (partial when cancelled), or
             a `Failed`; the window stays open.
+        add_requested(str): the user asked to add the saved translation (this
+            path) to the library.
     """
 
     ended = Signal(object)
+    add_requested = Signal(str)
 
     def __init__(
         self, request: TaskRequest, bridge: JobBridge, tasks: TaskManager, parent: QWidget | None
@@ -215,6 +218,11 @@ class TaskResultWindow(Retranslated, QWidget):
             button.clicked.connect(lambda _=False, e=export: self.on_export_clicked(e))
             self.export_buttons.append(button)
             self.export_row.addWidget(button)
+        self.saved: Path | None = None  # where the result was last saved
+        self.add_button = QPushButton()  # a saved translation: into the library
+        self.add_button.hide()
+        self.add_button.clicked.connect(self.on_add_clicked)
+        self.export_row.addWidget(self.add_button)
         layout = QVBoxLayout(self)
         layout.addWidget(self.title_label)
         layout.addLayout(progress_row)
@@ -286,6 +294,7 @@ class TaskResultWindow(Retranslated, QWidget):
         self.setWindowTitle(f"{action.rstrip('…')} — {title}")
         self.title_label.setText(title)
         self.cancel_button.setText(self.tr("Cancel"))
+        self.add_button.setText(self.tr("Add to the library"))
         self.cancel_button.setAccessibleName(self.tr("Cancel this task"))
         self.progress_bar.setAccessibleName(self.tr("Parts done"))
         if self.request.kind == "extract":
@@ -473,6 +482,19 @@ class TaskResultWindow(Retranslated, QWidget):
             self._export_failed(path, error)
         else:
             self.status_label.setText(self.tr("Saved to {path}").format(path=str(path)))
+            if self.request.kind == "translate":
+                self.saved = path
+                self.add_button.setEnabled(True)
+                self.add_button.show()
+
+    @Slot()
+    def on_add_clicked(self) -> None:
+        if self.saved is not None:
+            self.add_button.setEnabled(False)  # once: the library says how it went
+            self.status_label.setText(
+                self.tr("Adding {name} to the library…").format(name=self.saved.name)
+            )
+            self.add_requested.emit(str(self.saved))
 
     def _export_failed(self, path: Path, reason: str) -> None:
         self.status_label.setText(self.tr("Not saved."))

@@ -2309,6 +2309,10 @@ Abrir el fragmento</translation>
         <translation>Cancelar</translation>
     </message>
     <message>
+        <source>Add to the library</source>
+        <translation>Añadir a la biblioteca</translation>
+    </message>
+    <message>
         <source>Cancel this task</source>
         <translation>Cancelar esta tarea</translation>
     </message>
@@ -2399,6 +2403,10 @@ Abrir el fragmento</translation>
     <message>
         <source>Saved to {path}</source>
         <translation>Guardado en {path}</translation>
+    </message>
+    <message>
+        <source>Adding {name} to the library…</source>
+        <translation>Añadiendo {name} a la biblioteca…</translation>
     </message>
     <message>
         <source>Not saved.</source>

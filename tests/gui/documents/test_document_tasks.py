@@ -387,3 +387,29 @@ def test_a_tasks_result_is_kept_in_the_chat_with_its_sources(
     qtbot.waitUntil(lambda: window.conversations.rowCount() == 1)
     stored = window._services.store.messages(window.conversation_id)
     assert [m.role for m in stored] == ["user", "assistant"]
+
+
+def test_a_saved_translation_can_be_added_to_the_library(
+    qtbot: Any, open_window: OpenWindow, tmp_path: Path
+) -> None:
+    window = open_window()
+    controller = window.documents_dock.document_tasks
+    assert controller is not None
+    pdf = make_pdf(tmp_path / "harbour.pdf", HARBOUR_PAGES[:1])
+    result = controller.start(TaskRequest("translate", str(pdf), target="es"))
+    qtbot.waitUntil(lambda: not result.running, timeout=TASK_TIMEOUT_MS)
+    assert not result.add_button.isVisible()  # nothing saved yet
+
+    saved = tmp_path / "harbour.es.md"
+    result.export_to(saved, result.export_formats()[0])
+    qtbot.waitUntil(lambda: result.status_label.text().startswith("Saved to"))
+    assert result.add_button.isVisible()
+    with qtbot.waitSignal(controller.add_requested) as asked:
+        result.add_button.click()
+    assert asked.args == [str(saved)]
+    assert not result.add_button.isEnabled()  # once
+
+    panel = window.documents_panel
+    qtbot.waitUntil(
+        lambda: [f.path for f in panel.model.files()] == [str(saved)], timeout=TASK_TIMEOUT_MS
+    )
