@@ -250,9 +250,17 @@ def heading_words(heading: str) -> set[str]:
 
 
 def coverage(summary: Summary, headings: Sequence[str]) -> float:
-    said = _terms(" ".join(point.text for point in summary.points))
-    covered = [h for h in headings if heading_words(h) & said]
-    return len(covered) / len(headings)
+    """The share of `headings` the summary speaks of: it holds at least half of the
+    heading's own words (those no other heading has: "Debian" or "software" in every
+    heading of the Social Contract would cover them all)."""
+    said = {t.strip(".") for t in _terms(" ".join(point.text for point in summary.points))}
+    words = [heading_words(h) for h in headings]
+    covered = 0
+    for i, own in enumerate(words):
+        others = set().union(*words[:i], *words[i + 1 :])
+        distinct = (own - others) or own
+        covered += bool(distinct) and 2 * len(distinct & said) >= len(distinct)
+    return covered / len(headings)
 
 
 def extraction_scores(extraction: Extraction, case: ExtractionCase) -> tuple[int, int, int]:

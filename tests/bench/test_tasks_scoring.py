@@ -7,7 +7,17 @@ so that a bad edit fails here instead of silently skewing the figures.
 from __future__ import annotations
 
 from app.core.tasks.compare import Comparison, Difference
-from bench.tasks import COMPARES, DOCUMENTS, EXTRACTIONS, SUMMARIES, Edit, compare_recall, holds
+from app.core.tasks.summarize import Summary, SummaryPoint
+from bench.tasks import (
+    COMPARES,
+    DOCUMENTS,
+    EXTRACTIONS,
+    SUMMARIES,
+    Edit,
+    compare_recall,
+    coverage,
+    holds,
+)
 
 
 def test_a_cell_is_right_when_it_holds_every_expected_term() -> None:
@@ -58,3 +68,18 @@ def test_every_case_names_a_document_of_the_bench() -> None:
         assert all(edit.kind in {"added", "removed", "changed", "moved"} for edit in pair.edits)
     assert all(case.headings for case in SUMMARIES)
     assert all(case.expected for case in EXTRACTIONS)
+
+
+def _summary(*points: str) -> Summary:
+    return Summary(
+        tuple(SummaryPoint(text, (1,), (None,), (1,)) for text in points), (), "short", 1, 1,
+        False, 1.0, 1.0,
+    )  # fmt: skip
+
+
+def test_a_heading_is_covered_by_its_own_words_not_by_words_every_heading_has() -> None:
+    headings = SUMMARIES[0].headings  # the Social Contract's
+    assert coverage(_summary("Debian is free software."), headings) == 0.0
+    assert coverage(_summary("Debian does not hide problems."), headings) == 1 / 6
+    both = _summary("Debian does not hide problems.", "It states its priorities.")
+    assert coverage(both, headings) == 2 / 6
