@@ -25,7 +25,7 @@ from __future__ import annotations
 import math
 import re
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Literal
 
@@ -139,7 +139,15 @@ def summarize_document(
     if not cancelled:
         if length == "sections" and all(p.section is None for p in points):
             points = _sections_by_part(points, parts)  # no heading found: a section a part
-        points = _reduce(engine, wording, points, length, room, ctx.cancel)
+        points = _reduce(
+            engine,
+            wording,
+            points,
+            length,
+            room,
+            ctx.cancel,
+            lambda done, total: ctx.progress("combining", done, total),
+        )
     elapsed = time.perf_counter() - started
     return _summary(document, points, length, done, total, elapsed, pages_done, cancelled)
 
@@ -500,14 +508,16 @@ def _reduce(
     length: SummaryLength,
     room: int,
     cancel: CancelToken,
+    report: Callable[[int, int], None],
 ) -> list[_Point]:
-    """`points` within the length's limit: in all, or per section for "sections"."""
+    """`points` within the length's limit: in all, or per section for "sections".
+    `report(done, total)` follows the combining prompts of each round."""
     limit = POINT_LIMITS[length]
     if length != "sections":
-        return _combine_all(engine, wording, points, limit, room, cancel)
+        return _combine_all(engine, wording, points, limit, room, cancel, report)
     reduced: list[_Point] = []
     for group in _groups(points):
-        reduced.extend(_combine_all(engine, wording, group, limit, room, cancel))
+        reduced.extend(_combine_all(engine, wording, group, limit, room, cancel, report))
     return reduced
 
 
@@ -544,21 +554,26 @@ def _combine_all(
     limit: int,
     room: int,
     cancel: CancelToken,
+    report: Callable[[int, int], None],
 ) -> list[_Point]:
     """Combine consecutive points, level after level, until at most `limit` are left."""
     for _ in range(_MAX_LEVELS):
         if len(points) <= limit or cancel.cancelled:
             return points
         combined: list[_Point] = []
-        for batch in _batches(engine, wording, points, room):
+        batches = list(_batches(engine, wording, points, room))
+        report(0, len(batches))
+        for done, batch in enumerate(batches, start=1):
             k = max(1, min(len(batch) - 1, math.ceil(len(batch) * limit / len(points))))
             if len(batch) == 1:
                 combined.extend(batch)
+                report(done, len(batches))
                 continue
             merged = _combine(engine, wording, batch, k, room, cancel)
             if merged is None:  # cancelled: keep this level's points as they were
                 return points
             combined.extend(merged)
+            report(done, len(batches))
         if len(combined) >= len(points):
             break
         points = combined

@@ -322,6 +322,7 @@ class TaskResultWindow(Retranslated, QWidget):
             texts = {
                 "pages": self.tr("{done} of {total} pages done"),
                 "sections": self.tr("{done} of {total} sections compared"),
+                "combining": self.tr("Combining the points: {done} of {total}"),
             }
             text = texts.get(label, self.tr("{done} of {total} parts done"))
             self.status_label.setText(text.format(done=done, total=total))

@@ -2349,6 +2349,10 @@ Abrir el fragmento</translation>
         <translation>{done} de {total} secciones comparadas</translation>
     </message>
     <message>
+        <source>Combining the points: {done} of {total}</source>
+        <translation>Combinando los puntos: {done} de {total}</translation>
+    </message>
+    <message>
         <source>{done} of {total} parts done</source>
         <translation>{done} de {total} partes hechas</translation>
     </message>

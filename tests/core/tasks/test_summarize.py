@@ -139,6 +139,11 @@ def test_a_long_text_file_is_summarised_in_parts_and_combined(
     mapped = [e.value for e in events if isinstance(e, Update)][-1]
     parts = {part for point in mapped.points for part in point.parts}
     assert parts == set(range(1, summary.parts_total + 1))
+    assert len(mapped.points) > POINT_LIMITS["short"]  # so they were combined, visibly:
+    progress = [(e.done, e.total) for e in events if isinstance(e, Progress)]
+    combining = progress[progress.index((summary.parts_total, summary.parts_total)) + 1 :]
+    assert combining[0][0] == 0
+    assert combining[-1][0] == combining[-1][1] >= 1
 
 
 def test_cancel_midway_keeps_the_parts_done(small_services: Services) -> None:
