@@ -52,7 +52,7 @@ from app.core.tasks.compare import Comparison
 from app.core.tasks.extract import Extraction
 from app.core.tasks.pages import parse_page_range
 from app.core.tasks.summarize import Summary
-from app.core.worker import Progress
+from app.core.worker import Failed, Finished, Progress
 from bench.realdocs import Manual, default_folder, fetch_corpus, fetch_manuals
 
 RESULTS = Path(__file__).resolve().parent.parent / "bench-results" / "tasks.json"
@@ -349,13 +349,19 @@ def summarize_long(services: Services, pdf: Path) -> dict[str, object]:
     job = services.tasks.summarize(pdf, None, "short")
     sampler.start()
     total = 0
-    for event in job.events():
+    summary: Summary | None = None
+    for event in job.events():  # read once: they end with the result
         if isinstance(event, Progress):
-            done[0], total = event.done, event.total
-            print(f"\r  parts {event.done}/{event.total}", end="", flush=True)
+            if event.label == "parts":
+                done[0], total = event.done, event.total
+            print(f"\r  {event.label} {event.done}/{event.total}   ", end="", flush=True)
+        elif isinstance(event, Finished):
+            summary = event.result
+        elif isinstance(event, Failed):
+            raise event.error
     stop.set()
     sampler.join()
-    summary = job.result()
+    assert summary is not None
     print()
     first = [rss for parts, rss in samples if parts <= max(1, total // 10)]
     return {
