@@ -210,12 +210,14 @@ def fold(text: str) -> str:
 
 
 def _terms(text: str) -> set[str]:
-    return set(re.findall(r"[\w.%-]+", fold(text)))
+    """The words and numbers of `text`, folded, as written and without a closing "."."""
+    found = set(re.findall(r"[\w.%-]+", fold(text)))
+    return found | {term.strip(".") for term in found}
 
 
 def holds(value: str, expected: Sequence[str]) -> bool:
     """Whether every expected term is in `value`: a word or number as a whole token."""
-    found = _terms(value) | {t.strip(".") for t in _terms(value)}
+    found = _terms(value)
     return all(term in found or (" " in term and term in fold(value)) for term in expected)
 
 
@@ -253,7 +255,7 @@ def coverage(summary: Summary, headings: Sequence[str]) -> float:
     """The share of `headings` the summary speaks of: it holds at least half of the
     heading's own words (those no other heading has: "Debian" or "software" in every
     heading of the Social Contract would cover them all)."""
-    said = {t.strip(".") for t in _terms(" ".join(point.text for point in summary.points))}
+    said = _terms(" ".join(point.text for point in summary.points))
     words = [heading_words(h) for h in headings]
     covered = 0
     for i, own in enumerate(words):
@@ -331,8 +333,9 @@ def long_pdf(pages: int, target: Path) -> Path:
     return target
 
 
-def summarize_long(services: Services, pdf: Path) -> dict[str, object]:
-    """Summarise `pdf` whole, sampling this process's memory (RSS) as the parts go by."""
+def summarize_long(services: Services, pdf: Path, pages: int) -> dict[str, object]:
+    """Summarise `pdf` (of `pages` pages) whole, sampling this process's memory (RSS) as
+    the parts go by."""
     import psutil
 
     me = psutil.Process()
@@ -365,7 +368,7 @@ def summarize_long(services: Services, pdf: Path) -> dict[str, object]:
     print()
     first = [rss for parts, rss in samples if parts <= max(1, total // 10)]
     return {
-        "pages": len(services.tasks.read(pdf, None, CancelToken()).pages),
+        "pages": pages,
         "parts": summary.parts_total,
         "points": len(summary.points),
         "seconds": round(time.monotonic() - started, 1),
@@ -393,7 +396,7 @@ def main() -> None:
             services.models.load(services.settings).result()
             if args.long:
                 pdf = long_pdf(args.long, home / f"long-{args.long}.pdf")
-                figures = summarize_long(services, pdf)
+                figures = summarize_long(services, pdf, args.long)
                 print(json.dumps(figures, indent=2))
                 output = args.output.with_name(f"tasks-long-{args.long}.json")
                 output.parent.mkdir(parents=True, exist_ok=True)

@@ -218,8 +218,7 @@ class MainWindow(Retranslated, QMainWindow):
         self.new_chat_action.triggered.connect(chat.on_new_chat)
         self.stop_action.triggered.connect(chat.on_stop)
         chat.actions_changed.connect(self.on_chat_actions_changed)
-        if self.documents_dock.document_tasks is not None:
-            self.documents_dock.document_tasks.result_ready.connect(chat.keep_result)
+        self.documents_dock.document_tasks.result_ready.connect(chat.keep_result)
 
     def retranslate(self) -> None:
         """The window's own texts in the interface's language; its panels retranslate

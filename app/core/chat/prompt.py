@@ -30,7 +30,7 @@ from jinja2.exceptions import SecurityError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 from jinja2.utils import _PassArg
 
-from app.core.documents.records import Source
+from app.core.documents.records import Source, file_name
 
 Role = Literal["system", "user", "assistant"]
 MAX_TEMPLATE_CHARS = 64 * 1024
@@ -256,7 +256,7 @@ def excerpts_message(sources: Sequence[Source], question: str) -> str:
     as a turn of the conversation."""
     parts = [EXCERPTS_HEADING]
     for source in sources:
-        where = source.path.rsplit("/", 1)[-1].rsplit("\\", 1)[-1]
+        where = file_name(source.path)
         if source.page is not None:
             where += f", page {source.page}"
         quoted = "\n".join("> " + line for line in source.text.splitlines() if line.strip())

@@ -150,3 +150,8 @@ class Quote:
             "start": self.start,
             "end": self.end,
         }
+
+
+def file_name(path: str) -> str:
+    """The last part of a path written on any system (a stored path may be Windows')."""
+    return path.replace("\\", "/").rsplit("/", 1)[-1] or path

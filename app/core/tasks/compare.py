@@ -341,6 +341,8 @@ def _pair_in_place(old: list[_Section], new: list[_Section], pairs: dict[int, in
     extended) when two fifths of the shorter one's words still line up."""
     kept = sorted((i, pairs[i]) for i in _in_order(pairs))
     taken = set(pairs.values())
+    old_numbers = [_number(section.heading) for section in old]
+    new_numbers = [_number(section.heading) for section in new]
     bounds = [(-1, -1), *kept, (len(old), len(new))]
     for (i0, j0), (i1, j1) in itertools.pairwise(bounds):
         olds = [i for i in range(i0 + 1, i1) if i not in pairs]
@@ -352,7 +354,7 @@ def _pair_in_place(old: list[_Section], new: list[_Section], pairs: dict[int, in
                 (i, j)
                 for i in olds
                 for j in news
-                if _number(old[i].heading) and _number(old[i].heading) == _number(new[j].heading)
+                if old_numbers[i] and old_numbers[i] == new_numbers[j]
             ]
         for i, j in candidates:
             if i not in pairs and j not in taken and _kept(old[i], new[j]) >= _SAME_PLACE:

@@ -9,19 +9,15 @@ sources its [n] refer to, which is how a result is kept in a conversation.
 
 from __future__ import annotations
 
-from pathlib import PurePath
+from collections.abc import Callable
 
-from app.core.documents.records import Source
+from app.core.documents.records import Source, file_name
 from app.core.tasks.compare import Comparison
 from app.core.tasks.extract import Extraction
 from app.core.tasks.summarize import Summary
 from app.core.tasks.translate import Translation
 
 TaskResult = Summary | Extraction | Comparison | Translation
-
-
-def _name(path: str) -> str:
-    return PurePath(path.replace("\\", "/")).name
 
 
 def _pages(pages: tuple[int | None, ...]) -> str:
@@ -34,7 +30,7 @@ def _pages(pages: tuple[int | None, ...]) -> str:
 def summary_markdown(summary: Summary, path: str) -> str:
     """The summary of `path`: a bullet per point with its [n] and pages, under its
     section for "sections", then the numbered sources."""
-    lines = [f"# Summary of {_name(path)}", ""]
+    lines = [f"# Summary of {file_name(path)}", ""]
     if summary.partial:
         lines += [
             f"_Stopped before the end: {summary.parts_done} of {summary.parts_total} "
@@ -48,18 +44,14 @@ def summary_markdown(summary: Summary, path: str) -> str:
             lines += ["", f"## {point.section or 'Beginning'}", ""]
         marks = "".join(f"[{n}]" for n in point.sources)
         lines.append(f"- {' '.join(point.text.split())} {marks}{_pages(point.pages)}".rstrip())
-    if summary.sources:
-        lines += ["", "## Sources", ""]
-        for source in summary.sources:
-            page = f", page {source.page}" if source.page is not None else ""
-            lines.append(f"{source.n}. {_name(source.path)}{page}")
+    lines += ["", *_sources_section(summary.sources, file_name)]
     return "\n".join(lines).replace("\n\n\n", "\n\n").rstrip() + "\n"
 
 
 def comparison_markdown(comparison: Comparison) -> str:
     """Each difference as a heading (kind, section, page on each side, [n]) and its
     diff as a code block, then the counts and the numbered sources."""
-    lines = [f"# Changes from {_name(comparison.old)} to {_name(comparison.new)}", ""]
+    lines = [f"# Changes from {file_name(comparison.old)} to {file_name(comparison.new)}", ""]
     if comparison.partial:
         lines += ["_Stopped before the end: only the differences found so far are listed._", ""]
     if not comparison.differences:
@@ -81,12 +73,20 @@ def comparison_markdown(comparison: Comparison) -> str:
     counts = ", ".join(f"{n} {kind}" for kind, n in comparison.counts.items() if n)
     if counts:
         lines += [f"{counts}.", ""]
-    if comparison.sources:
-        lines += ["## Sources", ""]
-        for source in comparison.sources:
-            page = f", page {source.page}" if source.page is not None else ""
-            lines.append(f"{source.n}. {source.path}{page}")
+    # Full paths: two versions often share their file name.
+    lines += _sources_section(comparison.sources, str)
     return "\n".join(lines).rstrip() + "\n"
+
+
+def _sources_section(sources: tuple[Source, ...], shown: Callable[[str], str]) -> list[str]:
+    """The "## Sources" list: "n. name, page p", the path as `shown` gives it."""
+    if not sources:
+        return []
+    lines = ["## Sources", ""]
+    for source in sources:
+        page = f", page {source.page}" if source.page is not None else ""
+        lines.append(f"{source.n}. {shown(source.path)}{page}")
+    return lines
 
 
 def task_markdown(result: TaskResult, path: str) -> str:
@@ -96,7 +96,7 @@ def task_markdown(result: TaskResult, path: str) -> str:
     if isinstance(result, Comparison):
         return comparison_markdown(result)
     if isinstance(result, Extraction):
-        title = f"# Fields of {_name(path)}\n\n"
+        title = f"# Fields of {file_name(path)}\n\n"
         stopped = "_Stopped before the end: only the parts read are used._\n\n"
         return title + (stopped if result.partial else "") + result.to_markdown()
     return result.to_markdown()

@@ -25,7 +25,7 @@ from app.core.documents.language import (
     clear_language_of,
     language_of,
 )
-from app.core.documents.records import Page
+from app.core.documents.records import Page, file_name
 from app.core.models.engine import Engine
 from app.core.models.worker import ModelJobContext
 from app.core.tasks.pages import Document, split_into_parts
@@ -70,8 +70,7 @@ class Translation:
 
     def to_markdown(self) -> str:
         """The translation as a Markdown file, a "## Page N" heading per numbered page."""
-        name = self.path.replace("\\", "/").rsplit("/", 1)[-1]
-        lines = [f"# {name} (translated to {LANGUAGE_NAMES[self.target]})", ""]
+        lines = [f"# {file_name(self.path)} (translated to {LANGUAGE_NAMES[self.target]})", ""]
         if self.partial:
             lines += ["_Stopped before the end: only the pages below were translated._", ""]
         for page in self.pages:

@@ -320,8 +320,11 @@ class ChatController(QObject):
 
     @Slot(int)
     def on_conversation_chosen(self, conversation_id: int) -> None:
-        if conversation_id == self._conversation_id:
-            return
+        if conversation_id != self._conversation_id:
+            self._open(conversation_id)
+
+    def _open(self, conversation_id: int) -> None:
+        """Read the conversation's messages (off the GUI thread) and show them."""
         self.leave_turn()
         self._conversation_id = self._opening = conversation_id
         self._chat_view.clear()
@@ -363,8 +366,7 @@ class ChatController(QObject):
         if self.busy or self._opening is not None or self._conversation_id != target:
             self._status.showMessage(self.tr("The result was saved with the conversations."), 8000)
             return  # the user is elsewhere now: the list shows where it went
-        self._conversation_id = None  # read the conversation again, with the result
-        self.on_conversation_chosen(answer.conversation_id)  # the list marks it once read
+        self._open(answer.conversation_id)  # again, with the result; the list marks it once read
 
     @Slot(int)
     def on_conversation_deleted(self, conversation_id: int) -> None:

@@ -2,7 +2,6 @@
 
 from app.gui.documents.citations import QuotesView, SourcesView, quoted_source
 from app.gui.documents.dock import DocumentsDock
-from app.gui.documents.document_model import file_name
 from app.gui.documents.opening import DocumentOpeningApplication
 from app.gui.documents.source_viewer import SourceViewer
 
@@ -12,6 +11,5 @@ __all__ = [
     "QuotesView",
     "SourceViewer",
     "SourcesView",
-    "file_name",
     "quoted_source",
 ]

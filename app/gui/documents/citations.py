@@ -25,8 +25,7 @@ from PySide6.QtCore import QCoreApplication, QEvent, QRect, Qt, QUrl, Signal, Sl
 from PySide6.QtGui import QPainter, QPaintEvent, QPalette, QTextCharFormat, QTextCursor
 from PySide6.QtWidgets import QFrame, QLabel, QVBoxLayout, QWidget
 
-from app.core.documents.records import Quote, Source
-from app.gui.documents.document_model import file_name
+from app.core.documents.records import Quote, Source, file_name
 from app.gui.fitted_text import FittedText, chip_format, mix, soft_breaks
 from app.gui.markdown import CITE_SCHEME
 

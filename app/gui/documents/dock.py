@@ -38,7 +38,7 @@ class DocumentsDock(Retranslated, QDockWidget):
         documents: Documents,
         tasks: TaskManager,
         window: QWidget,
-        task_service: TaskService | None = None,
+        task_service: TaskService,
     ) -> None:
         super().__init__(window)
         self._documents = documents
@@ -55,11 +55,9 @@ class DocumentsDock(Retranslated, QDockWidget):
         self.library.notice_received.connect(lambda text: self.status_posted.emit(text, 10_000))
         self.source_viewer: SourceViewer | None = None
         # A file's context menu: summarise, extract, compare, translate (with the model).
-        self.document_tasks = (
-            DocumentTasks(task_service, tasks, self.panel, window) if task_service else None
-        )
-        if self.document_tasks is not None:  # a saved translation, into the library shown
-            self.document_tasks.add_requested.connect(lambda path: self.library.add([path]))
+        self.document_tasks = DocumentTasks(task_service, tasks, self.panel, window)
+        # A saved translation, into the library shown.
+        self.document_tasks.add_requested.connect(lambda path: self.library.add([path]))
         self.retranslate()
 
     def retranslate(self) -> None:
@@ -100,5 +98,4 @@ class DocumentsDock(Retranslated, QDockWidget):
         """Close the windows the pane opened: the source viewer and task results."""
         if self.source_viewer is not None:
             self.source_viewer.close()
-        if self.document_tasks is not None:
-            self.document_tasks.close_windows()
+        self.document_tasks.close_windows()

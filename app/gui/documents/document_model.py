@@ -16,7 +16,7 @@ from PySide6.QtCore import QCoreApplication, QObject, Qt
 from PySide6.QtGui import QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import QApplication, QStyle
 
-from app.core.documents.records import FileOutcome, FileStatus, IndexedFile
+from app.core.documents.records import FileOutcome, FileStatus, IndexedFile, file_name
 from app.gui.i18n import QT_TRANSLATE_NOOP
 from app.gui.item_flags import READ_ONLY_ROW
 from app.gui.plain_text import plain_tooltip
@@ -39,11 +39,6 @@ _ICONS = {
     "pending": QStyle.StandardPixmap.SP_BrowserReload,
     "cancelled": QStyle.StandardPixmap.SP_BrowserStop,
 }
-
-
-def file_name(path: str) -> str:
-    """The last part of a path written on any system."""
-    return path.replace("\\", "/").rsplit("/", 1)[-1] or path
 
 
 def describe(file: IndexedFile) -> str:

@@ -18,15 +18,13 @@ import shiboken6
 from PySide6.QtCore import QObject, Signal, Slot
 from PySide6.QtWidgets import QWidget
 
-from app.core.documents.records import Source
+from app.core.documents.records import Source, file_name
 from app.core.tasks.compare import Comparison
 from app.core.tasks.extract import Extraction
 from app.core.tasks.render import TaskResult, task_markdown, task_sources
 from app.core.tasks.service import TaskService
 from app.core.tasks.summarize import Summary
-from app.core.tasks.translate import Translation
 from app.core.worker import Job
-from app.gui.documents.document_model import file_name
 from app.gui.documents.panel import DocumentsPanel
 from app.gui.documents.task_dialogs import (
     TASK_KINDS,
@@ -113,7 +111,7 @@ class DocumentTasks(QObject):
         return service.translate(request.path, request.target, request.pages)
 
     def _offer(self, request: TaskRequest, result: object) -> None:
-        if isinstance(result, Summary | Extraction | Comparison | Translation) and _holds(result):
+        if isinstance(result, TaskResult) and _holds(result):
             self.result_ready.emit(
                 KeptResult(
                     self.request_text(request),

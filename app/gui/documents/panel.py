@@ -29,8 +29,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.core.documents.records import IndexedFile, IngestProgress
-from app.gui.documents.document_model import DocumentListModel, file_name
+from app.core.documents.records import IndexedFile, IngestProgress, file_name
+from app.gui.documents.document_model import DocumentListModel
 from app.gui.documents.task_dialogs import TASK_ACTIONS, TASK_KINDS
 from app.gui.i18n import QT_TRANSLATE_NOOP, Retranslated
 from app.gui.plain_text import plain, plain_tooltip

@@ -52,9 +52,8 @@ from app.core.documents.api import Documents
 from app.core.documents.highlight import Rect
 from app.core.documents.limits import ExtractionLimits, human_size
 from app.core.documents.page_render import LockedPdf, PageNotShown, Reason, render_page_isolated
-from app.core.documents.records import Extracted, Source
+from app.core.documents.records import Extracted, Source, file_name
 from app.core.errors import ConfidenteError
-from app.gui.documents.document_model import file_name
 from app.gui.documents.pdf_page import PdfPageView
 from app.gui.i18n import QT_TRANSLATE_NOOP, Retranslated
 from app.gui.plain_text import plain

@@ -26,10 +26,10 @@ from PySide6.QtWidgets import (
 )
 
 from app.core.documents.language import Language
+from app.core.documents.records import file_name
 from app.core.tasks.extract import TEMPLATES
 from app.core.tasks.pages import PageRange, TaskError, parse_page_range
 from app.core.tasks.summarize import SummaryLength
-from app.gui.documents.document_model import file_name
 from app.gui.i18n import QT_TRANSLATE_NOOP, Retranslated
 from app.gui.plain_text import plain
 

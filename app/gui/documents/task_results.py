@@ -42,13 +42,13 @@ from PySide6.QtWidgets import (
 )
 
 from app.core import atomic
+from app.core.documents.records import file_name
 from app.core.tasks.compare import Comparison, Difference
 from app.core.tasks.extract import Extraction
 from app.core.tasks.render import comparison_markdown, summary_markdown
 from app.core.tasks.summarize import Summary
 from app.core.tasks.translate import Translation
 from app.core.worker import Failed
-from app.gui.documents.document_model import file_name
 from app.gui.documents.task_dialogs import TASK_ACTIONS, TaskRequest
 from app.gui.errors import show_error
 from app.gui.i18n import QT_TRANSLATE_NOOP, Retranslated

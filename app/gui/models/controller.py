@@ -18,6 +18,7 @@ from typing import Any, Literal, cast
 
 from PySide6.QtCore import QCoreApplication, QObject, Signal, Slot
 
+from app.core.documents.records import file_name
 from app.core.errors import ConfidenteError
 from app.core.models import token as hf_token
 from app.core.models.download import DownloadProgress, DownloadRequest, DownloadStopped
@@ -26,7 +27,6 @@ from app.core.models.inventory import InstalledModel
 from app.core.models.service import DownloadHandle, ModelService, ModelsOverview
 from app.core.settings import Settings
 from app.core.worker import Failed
-from app.gui.documents import file_name
 from app.gui.i18n import QT_TRANSLATE_NOOP
 from app.gui.models.embedders_controller import EmbeddersController, ModelWork, attempt
 from app.gui.models.tables import (

@@ -19,10 +19,10 @@ from typing import cast
 from PySide6.QtCore import QObject, Signal, Slot
 from PySide6.QtWidgets import QMessageBox, QWidget
 
+from app.core.documents.records import file_name
 from app.core.models.embedders import InstalledEmbedder
 from app.core.models.inventory import InstalledModel
 from app.core.worker import Failed
-from app.gui.documents import file_name
 from app.gui.errors import show_error
 from app.gui.models.controller import ModelsController
 from app.gui.models.dialog import ModelsDialog

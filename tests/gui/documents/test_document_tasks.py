@@ -355,7 +355,6 @@ def test_the_windows_documents_pane_runs_tasks(
 ) -> None:
     window = open_window()
     controller = window.documents_dock.document_tasks
-    assert controller is not None
     window.documents_panel.task_requested.emit("summarize", str(tmp_path / "a.pdf"))
     assert isinstance(controller.dialog, SummariseDialog)
     assert controller.dialog.isVisible()
@@ -370,7 +369,6 @@ def test_a_tasks_result_is_kept_in_the_chat_with_its_sources(
     new.write_text(NEW_NOTES, encoding="utf-8")
     window = open_window()
     controller = window.documents_dock.document_tasks
-    assert controller is not None
     assert window.conversation_id is None  # a new chat: the result starts a conversation
 
     result = controller.start(TaskRequest("compare", str(old), other=str(new)))
@@ -394,7 +392,6 @@ def test_a_saved_translation_can_be_added_to_the_library(
 ) -> None:
     window = open_window()
     controller = window.documents_dock.document_tasks
-    assert controller is not None
     pdf = make_pdf(tmp_path / "harbour.pdf", HARBOUR_PAGES[:1])
     result = controller.start(TaskRequest("translate", str(pdf), target="es"))
     qtbot.waitUntil(lambda: not result.running, timeout=TASK_TIMEOUT_MS)

@@ -32,10 +32,11 @@ from app.core.documents.records import (
     IndexedFile,
     IngestProgress,
     Source,
+    file_name,
 )
 from app.core.services import Services
 from app.gui.documents import opening, source_viewer
-from app.gui.documents.document_model import DocumentListModel, ReasonRole, StatusRole, file_name
+from app.gui.documents.document_model import DocumentListModel, ReasonRole, StatusRole
 from app.gui.documents.panel import IngestProgressBox
 from app.gui.documents.source_viewer import SourceViewer, editor_position, is_pdf
 from app.gui.main_window import MainWindow
